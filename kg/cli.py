@@ -1,0 +1,45 @@
+"""The ``vlmskg`` command: a thin layer over the library.
+
+Each sub-command lives in ``kg/commands/<name>.py`` with ``register(subparsers)``; the
+library raises :class:`kg.errors.KGError`, which is printed here without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kg.errors import KGError
+
+__all__ = ["main"]
+
+COMMANDS = ("build", "validate", "reason", "queries", "query", "load", "serve", "synth")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vlmskg", description="Build, validate, query and serve the vascular leiomyosarcoma graph."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"kg.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 violations, 2 unreadable input, 3 endpoint)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KGError as err:
+        print(f"vlmskg {args.command}: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"vlmskg {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
