@@ -256,6 +256,7 @@ class VLMS(DefinedNamespace):
     PresenceValue: URIRef
     Present: URIRef
     Absent: URIRef
+    Indeterminate: URIRef
     MarkerValues: URIRef
     AlphaSmoothMuscleActin: URIRef
     CD68Antigen: URIRef
