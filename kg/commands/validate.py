@@ -1,0 +1,99 @@
+"""``vlmskg validate [FILES…]``: check case files against the shapes and print what fails.
+
+Exit status: 0 when every file conforms (Warnings allowed), 1 when a shape is violated,
+2 when a file cannot be read; every readable file is still validated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from kg.resources import case_files
+from kg.validate import ValidationReport, ValidationResult, validate_files
+from kg.validation.report import compact_text
+
+__all__ = ["register", "run", "format_text", "format_json", "FORMATS"]
+
+FORMATS = ("text", "json")
+_BRACKETED_CURIE = re.compile(r"<([\w-]+:[^<>\s]*)>")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="check case files against the SHACL shapes",
+        description="Validate case files (default: every shipped case) against the SHACL "
+                    "shapes, one case at a time, and print each Violation and Warning with "
+                    "its fix, then each case's completeness. Exit 0: conforms; 1: violations; "
+                    "2: a file cannot be read.")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="case files or folders of them (default: data/cases)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format (default: text)")
+    parser.set_defaults(run=run)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Folders become the ``*.ttl`` files in them; no paths means the shipped cases."""
+    if not paths:
+        return case_files()
+    return [f for p in paths for f in (case_files(p) if p.is_dir() else [p])]
+
+
+def _short(text: str) -> str:
+    """IRIs of known namespaces written as CURIEs, without brackets.
+
+    >>> _short("<https://w3id.org/vlmskg/case/x/f> <https://w3id.org/vlmskg/vocab/hasTiming> []")
+    'case:x/f vlms:hasTiming []'
+    """
+    return _BRACKETED_CURIE.sub(r"\1", compact_text(text))
+
+
+def _shown(file: str) -> str:
+    """``file`` relative to the working folder when it lies inside it."""
+    path = Path(file)
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else file
+
+
+def _result_line(result: ValidationResult) -> str:
+    where = _shown(result.file) + (f": case {result.case}" if result.case else "")
+    path = f" {_short(result.path)}" if result.path else ""
+    value = f" (value: {_short(result.value)})" if result.value and result.path else ""
+    return (f"{where}: {result.severity}: {_short(result.focus)}{path}{value}: "
+            f"{result.message} [{_short(result.shape)}]")
+
+
+def format_text(report: ValidationReport) -> str:
+    """The report as lines a person reads: one per result, then completeness and a summary.
+
+    >>> print(format_text(ValidationReport(files=["a.ttl"], completeness={"a": 1.0})))
+    completeness:
+      a  1.00
+    1 file(s): 0 violation(s), 0 warning(s), 0 unreadable: conforms
+    """
+    lines = [_result_line(r) for r in report.results]
+    if report.completeness:
+        lines.append("completeness:")
+        width = max(len(case) for case in report.completeness)
+        lines += [f"  {case:<{width}}  {score:.2f}"
+                  for case, score in sorted(report.completeness.items())]
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines.append(f"{len(report.files)} file(s): {len(report.violations)} violation(s), "
+                 f"{len(report.warnings)} warning(s), {len(report.errors)} unreadable: {verdict}")
+    return "\n".join(lines)
+
+
+def format_json(report: ValidationReport) -> str:
+    """The report as JSON with stable keys and order."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    report = validate_files(_expand(args.files))
+    for error in report.errors:
+        print(f"vlmskg validate: error: {error}", file=sys.stderr)
+    print(format_json(report) if args.format == "json" else format_text(report))
+    return report.exit_code
