@@ -1,0 +1,130 @@
+"""``vlmskg serve`` and ``vlmskg load`` as a person runs them, on 127.0.0.1 only.
+
+Ages are from the case reports: 72 (femoral vein case), 60 and 65 (the two IVC cases).
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+from kg.store.server import free_port
+
+pytestmark = pytest.mark.server
+
+VLMSKG = [sys.executable, "-m", "kg"]
+AGES_QUERY = ("SELECT ?age WHERE { ?case <https://w3id.org/vlmskg/vocab/hasPatient> ?p . "
+              "?p <https://w3id.org/vlmskg/vocab/ageYears> ?age }")
+
+
+@pytest.fixture
+def nquads(tmp_path: Path, dataset: ox.Store) -> Path:
+    """The built graph as the N-Quads file `vlmskg build` writes."""
+    path = tmp_path / "vlms-kg.nq"
+    path.write_bytes(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
+    return path
+
+
+def _ages(query_url: str) -> list[int]:
+    wrapper = SPARQLWrapper(query_url)
+    wrapper.setMethod(POST)
+    wrapper.setReturnFormat(JSON)
+    wrapper.setQuery(AGES_QUERY)
+    rows = wrapper.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    return sorted(int(row["age"]["value"]) for row in rows)
+
+
+def _lines(stream) -> queue.Queue[str]:  # type: ignore[no-untyped-def]
+    """The lines of ``stream`` as they come, read by a background thread."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _until(lines: queue.Queue[str], marker: str, timeout: float = 120) -> str:
+    text = ""
+    while marker not in text:
+        text += lines.get(timeout=timeout)
+    return text
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_answers_queries_then_stops_cleanly(nquads: Path, stop: signal.Signals) -> None:
+    port = free_port()
+    process = subprocess.Popen([*VLMSKG, "serve", "--port", str(port), "--input", str(nquads)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = _lines(process.stdout)
+        banner = _until(lines, "Ctrl-C")
+        base = f"http://127.0.0.1:{port}"
+        assert f"at {base}/ (query page)" in banner and f"SPARQL endpoint: {base}/query" in banner
+        folder = Path(re.search(r"store folder: (\S+)", banner).group(1))  # type: ignore[union-attr]
+        assert folder.is_dir()
+
+        assert _ages(f"{base}/query") == [60, 65, 72]
+        with urllib.request.urlopen(base + "/", timeout=10) as page:
+            assert page.status == 200 and "html" in page.headers["Content-Type"]
+        put = urllib.request.Request(base + "/store?graph=https://w3id.org/vlmskg/x",
+                                     data=b"", method="PUT")
+        with pytest.raises(urllib.error.HTTPError):  # read-only: nobody changes the graph
+            urllib.request.urlopen(put, timeout=10)
+
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == 0
+        assert "stopped" in _until(lines, "stopped", timeout=5)
+        assert not folder.exists()
+        with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port)):
+            pass
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(oxigraph_server, nquads: Path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run([*VLMSKG, "serve", "--port", str(oxigraph_server.port),
+                           "--input", str(nquads)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"vlmskg serve: error: {oxigraph_server.base_url}: ")
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_load_command_loads_and_checks_counts(oxigraph_server, nquads: Path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run([*VLMSKG, "load", "--endpoint", oxigraph_server.query_url,
+                           "--input", str(nquads)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "every count matches" in done.stdout
+    assert "loaded https://w3id.org/vlmskg/case/lms-femoral-vein-c1 (" in done.stdout
+    assert _ages(oxigraph_server.query_url) == [60, 65, 72]
+
+
+def test_load_command_on_an_unreachable_endpoint_exits_3() -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    done = subprocess.run([*VLMSKG, "load", "--endpoint", url, "--retries", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"vlmskg load: error: {url}: cannot reach the server")
+    assert "Traceback" not in done.stderr
+
+
+def test_load_command_takes_no_credentials_on_the_command_line() -> None:
+    done = subprocess.run([*VLMSKG, "load", "--endpoint", "http://127.0.0.1:1/query",
+                           "--password", "x"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "unrecognized arguments: --password" in done.stderr

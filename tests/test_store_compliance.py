@@ -1,0 +1,198 @@
+"""One compliance suite, run on every store backend: the embedded pyoxigraph store and a
+real oxigraph server reached over HTTP. Each backend sees the same assertions.
+
+Expected values come from the case reports: the femoral vein patient was a 72-year-old
+man, the two IVC patients women of 60 and 65.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.errors import InputError, ParameterError
+from kg.load import load_dataset
+from kg.namespaces import case_iri
+from kg.store import EmbeddedStore, RemoteStore, Store, open_store
+from tests.fixtures.server import start_server
+
+PREFIXES = """PREFIX vlms: <https://w3id.org/vlmskg/vocab/>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+AGES = {"lms-femoral-vein-c1": 72, "lms-ivc-two-cases-c1": 60, "lms-ivc-two-cases-c2": 65}
+MALE, FEMALE = "http://purl.obolibrary.org/obo/PATO_0000384", "http://purl.obolibrary.org/obo/PATO_0000383"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+TEST_GRAPH = "https://w3id.org/vlmskg/graph/compliance-test"
+HOSTILE = 'x" } ; DROP ALL ; # \\u0022 """ \n\r <http://x> \' end'
+
+
+def _copy(dataset: ox.Store) -> ox.Store:
+    copy = ox.Store()
+    copy.extend(dataset)
+    return copy
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.server)])
+def store(request, dataset: ox.Store, tmp_path) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    """A store holding the built graph, private to the test (tests may change it)."""
+    if request.param == "embedded":
+        yield EmbeddedStore.from_dataset(_copy(dataset))
+        return
+    server = start_server(tmp_path / "oxigraph")
+    try:
+        remote = RemoteStore(server.query_url, graph_store=server.store_url, retries=1)
+        assert load_dataset(remote, dataset).ok
+        yield remote
+    finally:
+        server.stop()
+
+
+def _local_sizes(dataset: ox.Store) -> dict[str, int]:
+    return dict(Counter(q.graph_name.value for q in dataset))
+
+
+def _age_of(store: Store, case: str) -> list[Literal]:
+    rows = store.select(PREFIXES + "SELECT ?age WHERE { ?_case vlms:hasPatient ?p . "
+                        "?p vlms:ageYears ?age }", {"_case": case_iri(case)})
+    return [row["age"] for row in rows]
+
+
+@pytest.mark.parametrize(("case", "age"), sorted(AGES.items()))
+def test_select_binds_a_literal(store: Store, case: str, age: int) -> None:
+    rows = store.select(PREFIXES + "SELECT ?case WHERE { ?case vlms:hasPatient ?p . "
+                        "?p vlms:ageYears ?_age }", {"_age": Literal(age)})
+    assert rows == [{"case": case_iri(case)}]
+
+
+@pytest.mark.parametrize(("case", "age"), sorted(AGES.items()))
+def test_select_binds_an_iri_and_returns_typed_literals(store: Store, case: str, age: int) -> None:
+    ages = _age_of(store, case)
+    assert ages == [Literal(age)]
+    assert ages[0].datatype == URIRef(XSD_INTEGER)
+
+
+def test_binding_is_seen_by_filters(store: Store) -> None:
+    rows = store.select(PREFIXES + "SELECT ?case WHERE { ?case vlms:hasPatient ?p . "
+                        "?p vlms:ageYears ?age FILTER(?age > ?_min) }", {"_min": Literal(62)})
+    assert {row["case"] for row in rows} == {case_iri("lms-femoral-vein-c1"),
+                                            case_iri("lms-ivc-two-cases-c2")}
+
+
+def test_unbound_variables_are_absent_from_rows(store: Store) -> None:
+    rows = store.select(PREFIXES + "SELECT ?p ?nothing WHERE { ?p vlms:ageYears 72 "
+                        "OPTIONAL { ?p <https://w3id.org/vlmskg/vocab/noSuchProperty> ?nothing } }")
+    assert rows == [{"p": URIRef(case_iri("lms-femoral-vein-c1") + "/patient")}]
+
+
+@pytest.mark.parametrize(("case", "sex", "expected"), [
+    ("lms-femoral-vein-c1", MALE, True), ("lms-femoral-vein-c1", FEMALE, False),
+    ("lms-ivc-two-cases-c1", FEMALE, True), ("lms-ivc-two-cases-c2", MALE, False)])
+def test_ask_with_bindings(store: Store, case: str, sex: str, expected: bool) -> None:
+    query = PREFIXES + "ASK { ?_case vlms:hasPatient ?p . ?p vlms:sex ?_sex }"
+    assert store.ask(query, {"_case": case_iri(case), "_sex": URIRef(sex)}) is expected
+
+
+def test_queries_see_the_union_of_named_graphs(store: Store) -> None:
+    """Case facts (case graphs) and term labels (ontology graph) join without GRAPH."""
+    rows = store.select(PREFIXES + "SELECT ?label WHERE { ?_case vlms:hasPatient ?p . "
+                        "?p vlms:sex ?sex . ?sex rdfs:label ?label }",
+                        {"_case": case_iri("lms-femoral-vein-c1")})
+    assert [str(row["label"]) for row in rows] == ["male"]
+
+
+def test_graph_sizes_match_the_built_graph(store: Store, dataset: ox.Store) -> None:
+    sizes = store.graph_sizes()
+    assert sizes == _local_sizes(dataset)
+    assert {str(case_iri(case)) for case in AGES} <= set(sizes)
+
+
+def test_replace_graph_replaces_the_old_version(store: Store, dataset: ox.Store) -> None:
+    graph = ox.NamedNode(str(case_iri("lms-femoral-vein-c1")))
+    age = ox.NamedNode("https://w3id.org/vlmskg/vocab/ageYears")
+    triples = [q.triple if q.predicate != age else
+               ox.Triple(q.subject, age, ox.Literal("73", datatype=ox.NamedNode(XSD_INTEGER)))
+               for q in dataset.quads_for_pattern(None, None, None, graph)]
+    before = store.graph_sizes()
+    store.replace_graph(graph.value, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    assert _age_of(store, "lms-femoral-vein-c1") == [Literal(73)]
+    assert _age_of(store, "lms-ivc-two-cases-c1") == [Literal(60)]
+    assert store.graph_sizes() == before
+
+
+def test_replace_graph_with_empty_body_empties_it(store: Store) -> None:
+    graph = str(case_iri("lms-ivc-two-cases-c2"))
+    store.replace_graph(graph, b"")
+    assert graph not in store.graph_sizes()
+    assert _age_of(store, "lms-ivc-two-cases-c2") == []
+
+
+def test_broken_body_is_refused_and_changes_nothing(store: Store) -> None:
+    before = store.graph_sizes()
+    with pytest.raises(InputError, match="broken N-Triples") as caught:
+        store.replace_graph(str(case_iri("lms-femoral-vein-c1")),
+                            b'<http://x/s> <http://x/p> "ok" .\n'
+                            b'<http://x/s> <http://x/p> "open .\n')
+    assert caught.value.line == 2
+    assert store.graph_sizes() == before
+    assert _age_of(store, "lms-femoral-vein-c1") == [Literal(72)]
+
+
+def test_hostile_binding_is_matched_as_a_literal(store: Store) -> None:
+    before = store.graph_sizes()
+    subject = ox.NamedNode("https://w3id.org/vlmskg/test/hostile")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.replace_graph(TEST_GRAPH, ox.serialize([ox.Triple(subject, label, ox.Literal(HOSTILE))],
+                                                 format=ox.RdfFormat.N_TRIPLES))
+    query = PREFIXES + "SELECT ?s WHERE { ?s rdfs:label ?_label }"
+    assert store.select(query, {"_label": Literal(HOSTILE)}) == [{"s": URIRef(subject.value)}]
+    assert store.select(query, {"_label": Literal('" } ; DROP ALL ; #')}) == []
+    assert store.graph_sizes() == {**before, TEST_GRAPH: 1}
+
+
+@pytest.mark.parametrize("iri", ["http://x/> } ; DROP ALL ; <http://y", "http://x/a b",
+                                 "no-scheme", "http://x/\n"])
+def test_iri_with_illegal_characters_is_refused(store: Store, iri: str) -> None:
+    with pytest.raises(ParameterError, match="IRI"):
+        store.select(PREFIXES + "SELECT ?p WHERE { ?_case vlms:hasPatient ?p }",
+                     {"_case": URIRef(iri)})
+
+
+def test_binding_an_unknown_variable_is_refused(store: Store) -> None:
+    with pytest.raises(ParameterError, match=r"no variable \?_age"):
+        store.select(PREFIXES + "SELECT ?p WHERE { ?p vlms:ageYears ?age }", {"_age": Literal(72)})
+
+
+# -- the embedded store on disk --------------------------------------------------------
+
+def test_on_disk_store_persists_and_reopens_without_reloading(tmp_path, dataset: ox.Store) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "store"
+    store = EmbeddedStore(folder)
+    assert load_dataset(store, dataset).ok
+    store.replace_graph(TEST_GRAPH, b'<https://w3id.org/vlmskg/test/s> '
+                                    b'<http://www.w3.org/2000/01/rdf-schema#label> "kept" .\n')
+    sizes = store.graph_sizes()
+    store.close()
+    del store
+    reopened = open_store(path=folder)  # not empty: opened as it is, nothing rebuilt
+    assert reopened.graph_sizes() == sizes
+    assert _age_of(reopened, "lms-femoral-vein-c1") == [Literal(72)]
+
+
+def test_a_folder_in_use_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = EmbeddedStore(tmp_path / "store")
+    with pytest.raises(InputError, match="another process") as caught:
+        EmbeddedStore(tmp_path / "store")
+    assert caught.value.file == str(tmp_path / "store")
+    assert first.is_empty()
+
+
+@pytest.mark.slow
+def test_open_store_builds_the_shipped_graph_into_an_empty_folder(tmp_path, dataset) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(path=tmp_path / "new")
+    assert isinstance(store, EmbeddedStore)
+    assert store.graph_sizes() == _local_sizes(dataset)
