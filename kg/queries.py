@@ -1,0 +1,154 @@
+"""Run a stored query against a store and get typed rows back.
+
+Each query gets a named-tuple row type (:func:`row_type`) whose fields are the query's
+result variables, in order. Values are converted to Python: ``xsd:integer`` and its subtypes to
+``int``, ``xsd:decimal`` to ``Decimal``, ``xsd:double``/``xsd:float`` to ``float``,
+``xsd:boolean`` to ``bool``, other literals to their lexical ``str``; IRIs become plain
+``str`` (the full IRI) and blank nodes ``"_:<id>"``; an unbound variable is ``None``.
+
+Parameters arrive as strings (from the command line) or Python values, are checked
+against the declared type, and are bound as RDF terms by the store, never pasted into
+the query text.
+
+>>> bind_parameters(get_query("cases-involving-structure"), {"structure": "right atrium"})
+{'_structure': rdflib.term.Literal('right atrium')}
+>>> bind_parameters(get_query("provenance-of-fact"), {"node": "not an iri"})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+kg.errors.ParameterError: parameter 'node': IRI 'not an iri' contains ' ', ...
+>>> to_python(Literal("4.0", datatype=XSD.decimal))
+Decimal('4.0')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from kg.catalogue import Parameter, StoredQuery, export_catalogue, get_query, list_queries
+from kg.errors import ParameterError
+from kg.store.base import Store
+from kg.store.terms import check_iri
+
+__all__ = ["run_query", "row_type", "bind_parameters", "to_python", "list_queries",
+           "export_catalogue"]
+
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: rdflib's XSD upsets doctest
+_INTEGERS = {XSD[t] for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                              "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_FLOATS = {XSD.double, XSD.float}
+_EXAMPLE_IRI = "https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour"
+
+
+def to_python(term: Node | None) -> Any:
+    """An RDF term as a Python value (see the module docstring)."""
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        datatype, text = term.datatype, str(term)
+        try:
+            if datatype in _INTEGERS:
+                return int(text)
+            if datatype == XSD.decimal:
+                return Decimal(text)
+            if datatype in _FLOATS:
+                return float(text)
+        except (ValueError, InvalidOperation):
+            return text
+        if datatype == XSD.boolean:
+            return text in ("true", "1")
+        return text
+    return str(term)
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+@cache
+def _row_type(name: str, variables: tuple[str, ...]) -> type[tuple[Any, ...]]:
+    return namedtuple(f"{_camel(name)}Row", variables)
+
+
+def row_type(query: StoredQuery) -> type[tuple[Any, ...]]:
+    """The named-tuple class of ``query``'s rows: one field per result variable, in order.
+
+    >>> row_type(get_query("time-to-event"))._fields[:3]
+    ('caseId', 'months', 'event')
+    """
+    return _row_type(query.name, query.variables)
+
+
+def _term(param: Parameter, value: Any) -> Node:
+    """``value`` as the RDF term of ``param``'s declared type."""
+    text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+    if param.type == "iri":
+        try:
+            return URIRef(check_iri(text))
+        except ParameterError as err:
+            raise ParameterError(f"parameter {param.name!r}: {err.message}",
+                                 hint=f"give a full IRI such as {_EXAMPLE_IRI}") from err
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ParameterError(f"parameter {param.name!r} must be an integer, got {value!r}",
+                                 hint="give digits only, e.g. 12")
+        return Literal(int(text), datatype=XSD.integer)
+    if param.type == "decimal":
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            raise ParameterError(f"parameter {param.name!r} must be a decimal, got {value!r}",
+                                 hint="give a number such as 5 or 2.5")
+        return Literal(Decimal(text), datatype=XSD.decimal)
+    if param.type == "boolean":
+        if text not in ("true", "false"):
+            raise ParameterError(f"parameter {param.name!r} must be true or false, got {value!r}",
+                                 hint="give true or false")
+        return Literal(text == "true", datatype=XSD.boolean)
+    return Literal(str(value))
+
+
+def bind_parameters(query: StoredQuery, params: Mapping[str, Any]) -> dict[str, Node]:
+    """The variable bindings for ``params`` plus the defaults of those not given.
+
+    Raises :class:`ParameterError` for an unknown parameter (listing the declared ones),
+    a missing required one, or a value of the wrong form.
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        listed = ", ".join(declared) or "none"
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}",
+            hint=f"its parameters are: {listed}")
+    bindings = {}
+    for name, param in declared.items():
+        value = params.get(name, param.default)
+        if value is None:
+            raise ParameterError(f"query {query.name!r} needs the parameter {name!r}",
+                                 hint=f"give it as --param {name}=<{param.type}>")
+        bindings[param.variable] = _term(param, value)
+    return bindings
+
+
+def run_query(name: str, store: Store, **params: Any) -> list[Any]:
+    """Run the stored query ``name`` on ``store``; one typed row per solution.
+
+    Raises :class:`kg.errors.UnknownQueryError` (listing the names) for an unknown
+    query and :class:`ParameterError` for bad parameters.
+    """
+    query = get_query(name)
+    bindings = bind_parameters(query, params)
+    make = row_type(query)
+    return [make(*(to_python(row.get(v)) for v in query.variables))
+            for row in store.select(query.sparql, bindings or None)]
