@@ -1,0 +1,280 @@
+"""``vlmskg build``: the files it writes, their VoID description, reproducibility, failure
+without partial output, and the integrity of the source files it reads."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import resources
+from kg.build import OUTPUT_FILES, BuildResult, build_dataset, write_outputs
+from kg.cli import main
+from kg.errors import BuildError
+from kg.namespaces import (
+    BASE,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    QUERIES_GRAPH,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+    case_iri,
+    publication_iri,
+)
+from kg.sources import Source, parse_source
+from tests.fixtures.graph import select
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ("lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2")
+PUBLICATIONS = ("lms-femoral-vein", "lms-ivc-two-cases")
+EXPECTED_GRAPHS = {str(g) for g in (ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, QUERIES_GRAPH,
+                                    VOID_GRAPH)} | {str(case_iri(c)) for c in CASES} | {
+                                        str(publication_iri(p)) for p in PUBLICATIONS}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# W3C vocabularies: not "external terms" in the sense of ontology/external-terms.tsv
+W3C = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+       "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#",
+       "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/")
+
+
+@pytest.fixture(scope="module")
+def written(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    write_outputs(built, out)
+    return out
+
+
+def parsed(path: Path) -> set[ox.Quad]:
+    return set(ox.parse(path=path))
+
+
+def void_value(store: ox.Store, subject: str, prop: str) -> str:
+    rows = select(store, f"SELECT ?v WHERE {{ GRAPH <{VOID_GRAPH}> {{ <{subject}> {prop} ?v }} }}")
+    assert len(rows) == 1, f"expected one {prop} of {subject}"
+    return rows[0]["v"]
+
+
+def test_build_writes_the_three_files(written: Path) -> None:
+    assert sorted(p.name for p in written.iterdir()) == sorted(OUTPUT_FILES)
+
+
+@pytest.mark.parametrize("name", ["vlms-kg.trig", "vlms-kg.nq"])
+def test_dataset_files_hold_every_named_graph(built: BuildResult, written: Path,
+                                              name: str) -> None:
+    quads = parsed(written / name)
+    assert {q.graph_name.value for q in quads} == EXPECTED_GRAPHS
+    assert quads == set(built.store)
+
+
+def test_void_file_is_the_void_graph(built: BuildResult, written: Path) -> None:
+    in_store = {q.triple for q in built.store.quads_for_pattern(None, None, None,
+                                                                ox.NamedNode(str(VOID_GRAPH)))}
+    assert {q.triple for q in ox.parse(path=written / "void.ttl")} == in_store
+
+
+def test_void_counts_every_graph(built: BuildResult) -> None:
+    rows = select(built.store, f"""SELECT ?graph ?triples WHERE {{ GRAPH <{VOID_GRAPH}> {{
+        ?dataset void:subset ?subset . ?subset sd:name ?graph ; void:triples ?triples }} }}""")
+    assert {r["graph"]: int(r["triples"]) for r in rows} == built.graph_sizes()
+
+
+def test_void_counts_the_whole_dataset(built: BuildResult) -> None:
+    dataset = BASE + "dataset"
+    subjects = select(built.store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    assert int(void_value(built.store, dataset, "void:triples")) == len(built.store)
+    assert int(void_value(built.store, dataset, "void:distinctSubjects")) == int(subjects[0]["n"])
+
+
+def test_void_counts_the_cases(built: BuildResult) -> None:
+    rows = select(built.store, f"""SELECT ?n WHERE {{ GRAPH <{VOID_GRAPH}> {{
+        ?dataset void:classPartition [ void:class vlms:Case ; void:entities ?n ] }} }}""")
+    assert [int(r["n"]) for r in rows] == [len(CASES)]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_void_gives_each_case_its_completeness(built: BuildResult, case: str) -> None:
+    rows = select(built.store, f"""SELECT ?score WHERE {{ GRAPH <{VOID_GRAPH}> {{
+        ?subset sd:name <{case_iri(case)}> ; vlms:completeness ?score }} }}""")
+    score = Decimal(rows[0]["score"])
+    assert len(rows) == 1 and 0 <= score <= 1
+    assert score == Decimal(str(built.completeness[case])).quantize(Decimal("0.001"))
+
+
+def test_void_describes_licence_and_distributions(built: BuildResult) -> None:
+    dataset = BASE + "dataset"
+    assert void_value(built.store, dataset, "dcterms:license") == (
+        "https://creativecommons.org/licenses/by/4.0/")
+    rows = select(built.store, f"""SELECT ?title ?type WHERE {{ GRAPH <{VOID_GRAPH}> {{
+        <{dataset}> a dcat:Dataset ; dcat:distribution ?d .
+        ?d dcterms:title ?title ; dcat:mediaType ?type }} }}""")
+    assert {r["title"]: r["type"].rsplit("/", 2)[-2:] for r in rows} == {
+        "vlms-kg.trig": ["application", "trig"], "vlms-kg.nq": ["application", "n-quads"]}
+
+
+def test_the_build_has_no_timestamps(written: Path) -> None:
+    text = (written / "vlms-kg.nq").read_text(encoding="utf-8")
+    assert "XMLSchema#dateTime" not in text and "XMLSchema#date>" not in text
+
+
+def start_build(out: Path, seed: str) -> subprocess.Popen[str]:
+    """``python -m kg build --out OUT`` in a child process with its own hash seed."""
+    return subprocess.Popen([sys.executable, "-m", "kg", "build", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed})
+
+
+@pytest.mark.slow
+def test_python_m_kg_build_is_reproducible(tmp_path: Path) -> None:
+    builds = [start_build(tmp_path / "a", "1"), start_build(tmp_path / "b", "2")]
+    for build in builds:
+        stdout, stderr = build.communicate(timeout=900)
+        assert build.returncode == 0, stderr
+        assert "HermiT: consistent" in stdout
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.fixture
+def case_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "cases"
+    shutil.copytree(resources.cases_dir(), folder)
+    return folder
+
+
+@pytest.fixture
+def previous_outputs(tmp_path: Path) -> Path:
+    out = tmp_path / "dist"
+    out.mkdir()
+    for name in OUTPUT_FILES:
+        (out / name).write_bytes(b"previous build\n")
+    return out
+
+
+def assert_untouched(out: Path) -> None:
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)  # no staging left
+    assert all((out / name).read_bytes() == b"previous build\n" for name in OUTPUT_FILES)
+
+
+def test_broken_case_leaves_previous_outputs_untouched(case_copy: Path, previous_outputs: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    broken = case_copy / "lms-ivc-two-cases-c2.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n:oops vlms:ageYears .\n",
+                      encoding="utf-8")
+    code = main(["build", "--cases", str(case_copy), "--out", str(previous_outputs)])
+    assert code == 2
+    assert str(broken) in capsys.readouterr().err
+    assert_untouched(previous_outputs)
+
+
+def test_broken_case_creates_no_output(case_copy: Path, tmp_path: Path) -> None:
+    (case_copy / "lms-femoral-vein-c1.ttl").write_bytes(b"\x00\xff binary")
+    out = tmp_path / "never"
+    assert main(["build", "--cases", str(case_copy), "--out", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_case_violating_the_shapes_fails_the_build(case_copy: Path, previous_outputs: Path) -> None:
+    case = case_copy / "lms-femoral-vein-c1.ttl"
+    text = case.read_text(encoding="utf-8")
+    assert '"72"^^xsd:integer' in text
+    case.write_text(text.replace('"72"^^xsd:integer', '"172"^^xsd:integer'), encoding="utf-8")
+    assert main(["build", "--cases", str(case_copy), "--out", str(previous_outputs)]) == 1
+    assert_untouched(previous_outputs)
+
+
+def test_empty_cases_folder_is_an_input_error(tmp_path: Path) -> None:
+    assert main(["build", "--cases", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_path_that_is_a_file_is_a_build_error(built: BuildResult, tmp_path: Path) -> None:
+    blocker = tmp_path / "dist"
+    blocker.write_text("not a folder")
+    with pytest.raises(BuildError, match="--out"):
+        write_outputs(built, blocker)
+    assert blocker.read_text() == "not a folder"
+
+
+def test_build_of_chosen_cases_without_reasoner(case_copy: Path) -> None:
+    result = build_dataset([case_copy / "lms-ivc-two-cases-c1.ttl"], reason=False)
+    assert result.case_ids == ("lms-ivc-two-cases-c1",)
+    assert str(INFERRED_GRAPH) not in result.graph_sizes()
+    assert not result.reasoned
+    rows = select(result.store,
+                  "SELECT ?n { GRAPH ?g { ?d void:classPartition/void:entities ?n } }")
+    assert [int(r["n"]) for r in rows] == [1]
+
+
+# --- the sources the build reads ---------------------------------------------------------
+
+DATA_FILES = [Source.for_case(p) for p in resources.case_files()] + [
+    Source.for_publication(p) for p in resources.publication_files()]
+DECLARATIONS = {"http://www.w3.org/2002/07/owl#" + k for k in (
+    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "NamedIndividual")}
+
+
+def test_the_shipped_data_files_are_all_there() -> None:
+    assert sorted(s.path.stem for s in DATA_FILES) == sorted(CASES + PUBLICATIONS)
+
+
+def terms_used(source: Source) -> set[str]:
+    """Predicates and IRI objects of a data file that are vocabulary, not the file's own nodes."""
+    own = (f"{BASE}case/", f"{BASE}publication/")
+    terms = set()
+    for quad in parse_source(source):
+        terms.add(quad.predicate.value)
+        if isinstance(quad.object, ox.NamedNode) and not quad.object.value.startswith(own):
+            terms.add(quad.object.value)
+    return terms - {RDF_TYPE}
+
+
+@pytest.mark.parametrize("source", DATA_FILES, ids=lambda s: s.path.name)
+def test_every_term_used_in_data_is_declared_in_the_ontology(built: BuildResult,
+                                                             source: Source) -> None:
+    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    declared = {q.subject.value for q in built.store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), None, ontology) if q.object.value in DECLARATIONS}
+    undeclared = sorted(terms_used(source) - declared)
+    assert not undeclared, (f"{source.path.name} uses terms the ontology does not declare: "
+                            f"{undeclared}; declare them in ontology/*.ttl "
+                            "(or request them in ontology/PENDING-TERMS.md)")
+
+
+def listed_external_iris() -> set[str]:
+    with (resources.ontology_dir() / "external-terms.tsv").open(encoding="utf-8") as handle:
+        return {row["iri"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.mark.parametrize("source", DATA_FILES, ids=lambda s: s.path.name)
+def test_every_external_iri_in_data_is_listed(source: Source) -> None:
+    iris = {term.value for quad in parse_source(source)
+            for term in (quad.subject, quad.predicate, quad.object)
+            if isinstance(term, ox.NamedNode)}
+    external = {i for i in iris if not i.startswith(BASE) and not i.startswith(W3C)}
+    missing = sorted(external - listed_external_iris())
+    assert not missing, (f"{source.path.name} uses external IRIs not in "
+                         f"ontology/external-terms.tsv: {missing}; verify each and add a row")
+
+
+# --- the newcomer's commands ----------------------------------------------------------------
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = [line for line in ci.splitlines() if line and not line.startswith("#")][-1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(command)}$", readme, re.MULTILINE), command
+    assert "python -m pytest" in command
+
+
+def test_readme_gives_the_build_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^python3 -m venv \.venv && \.venv/bin/pip install -e \. && "
+                     r"\.venv/bin/vlmskg build$", readme, re.MULTILINE)
