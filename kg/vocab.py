@@ -35,6 +35,7 @@ class VLMS(DefinedNamespace):
     SyntheticCase: URIRef
     reportedIn: URIRef
     caseNumberInSource: URIRef
+    completeness: URIRef
     hasPatient: URIRef
     hasTumour: URIRef
     hasEvent: URIRef
