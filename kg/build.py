@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from kg import void
 from kg.errors import BuildError, InputError
 from kg.namespaces import CASE, INFERRED_GRAPH, QUERIES_GRAPH, VLMS, VOID_GRAPH
+from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
 from kg.queries import export_catalogue
 from kg.reason import reason_store
 from kg.sources import Source, SourceKind, parse_source, project_sources
@@ -40,17 +41,7 @@ __all__ = ["BuildResult", "OUTPUT_FILES", "PREFIXES", "build_dataset", "serializ
 OUTPUT_FILES = ("vlms-kg.trig", "vlms-kg.nq", "void.ttl")
 
 #: prefixes used in the Turtle and TriG files.
-PREFIXES = {
-    "vlms": str(VLMS),
-    "obo": "http://purl.obolibrary.org/obo/",
-    "hgnc": "https://identifiers.org/hgnc:",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    **void.PREFIXES,
-}
+PREFIXES = {**NAMESPACE_PREFIXES, **void.PREFIXES}
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _Term = TypeVar("_Term")

@@ -20,7 +20,8 @@ COMMANDS = ("build", "validate", "reason", "queries", "query", "load", "serve", 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="vlmskg", description="Build, validate, query and serve the vascular leiomyosarcoma graph."
+        prog="vlmskg",
+        description="Build, validate, query and serve the vascular leiomyosarcoma graph.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
@@ -29,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code (0 ok, 1 violations, 2 unreadable input, 3 endpoint)."""
+    """Run one command; return its exit code.
+
+    0 ok, 1 violations, 2 unreadable input, 3 endpoint unreachable or refusing.
+    """
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)

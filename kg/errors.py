@@ -75,7 +75,9 @@ class ValidationFailed(KGError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, results: list | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, results: list | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.results = results or []
 

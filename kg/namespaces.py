@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 
+from kg.vocab import VLMS
+
 __all__ = [
     "BASE",
     "VLMS",
@@ -30,15 +32,29 @@ __all__ = [
     "case_id",
     "publication_iri",
     "obo",
+    "PREFIXES",
 ]
 
 BASE = "https://w3id.org/vlmskg/"
-VLMS = Namespace(BASE + "vocab/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 HGNC = Namespace("https://identifiers.org/hgnc:")
 CASE = Namespace(BASE + "case/")
 PUBLICATION = Namespace(BASE + "publication/")
 GRAPH = Namespace(BASE + "graph/")
+
+#: the prefixes every serialisation and CURIE of the project uses.
+PREFIXES: dict[str, str] = {
+    "vlms": str(VLMS),
+    "obo": str(OBO),
+    "hgnc": str(HGNC),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 ONTOLOGY_GRAPH = GRAPH["ontology"]

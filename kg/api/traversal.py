@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node as Term
 
 from kg.api.labels import labels_by_node, pick_label
 from kg.errors import ParameterError
-from kg.namespaces import HGNC, OBO, VLMS, obo
+from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
+from kg.namespaces import obo
 from kg.queries import to_python
 from kg.store.base import Store
 
@@ -47,9 +47,7 @@ __all__ = [
     "shortest_path",
 ]
 
-PREFIXES = {prefix: str(namespace) for prefix, namespace in (
-    ("vlms", VLMS), ("obo", OBO), ("hgnc", HGNC), ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL),
-    ("skos", SKOS), ("dcterms", DCTERMS))}
+PREFIXES = dict(NAMESPACE_PREFIXES)
 DIRECTIONS = ("out", "in", "both")
 RELATIONS = {"subclass": "rdfs:subClassOf+", "part_of": "obo:BFO_0000050+"}
 

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kg.errors import InputError, ValidationFailed
-from kg.namespaces import CASE, OBO, PUBLICATION, VLMS
+from kg.namespaces import CASE, PUBLICATION
+from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
 
 __all__ = ["SHAPES", "SEVERITIES", "PREFIXES", "ValidationResult", "ValidationReport",
            "compact", "compact_text"]
@@ -28,20 +29,7 @@ SHAPES = "https://w3id.org/vlmskg/shapes/"
 #: severities, in the order results are listed.
 SEVERITIES = ("Violation", "Warning", "Info")
 #: prefixes used to write IRIs short in messages and printed results.
-PREFIXES = {
-    "vlms": str(VLMS),
-    "vsh": SHAPES,
-    "obo": str(OBO),
-    "case": str(CASE),
-    "pub": str(PUBLICATION),
-    "hgnc": "https://identifiers.org/hgnc:",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+PREFIXES = {**NAMESPACE_PREFIXES, "vsh": SHAPES, "case": str(CASE), "pub": str(PUBLICATION)}
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 _NAMESPACES = re.compile("(" + "|".join(re.escape(n) for n in _PREFIX_OF) + r")(?=[\w-])")
 
