@@ -245,7 +245,7 @@ def test_every_term_used_in_data_is_declared_in_the_ontology(built: BuildResult,
     undeclared = sorted(terms_used(source) - declared)
     assert not undeclared, (f"{source.path.name} uses terms the ontology does not declare: "
                             f"{undeclared}; declare them in ontology/*.ttl "
-                            "(or request them in ontology/PENDING-TERMS.md)")
+                            "with a label and a definition")
 
 
 def listed_external_iris() -> set[str]:
