@@ -21,11 +21,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node as Term
 
@@ -37,9 +35,7 @@ from kg.api.vocabulary import Vocabulary
 from kg.errors import ParameterError, UnknownCaseError
 from kg.namespaces import CASE, case_id, case_iri, obo
 from kg.queries import run_query
-from kg.resources import query_files
-from kg.sources import project_sources
-from kg.store import EmbeddedStore, Store, open_store
+from kg.store import Store, open_store
 
 __all__ = ["KnowledgeGraph", "SEXES"]
 
@@ -70,24 +66,6 @@ def _select_cases(filters: Iterable[str]) -> str:
             + "\n} ORDER BY ?case")
 
 
-@lru_cache(maxsize=1)
-def _built(fingerprint: tuple[tuple[str, int, int], ...]) -> ox.Store:
-    """The shipped graph, built once per version of its source files."""
-    from kg.build import build_dataset  # the build pulls in the validator and reasoner
-
-    return build_dataset().store
-
-
-def _shipped_store() -> EmbeddedStore:
-    """A private in-memory copy of the shipped graph; the build runs again only when a
-    source file changed since the last one."""
-    paths = [s.path for s in project_sources()] + query_files()
-    fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    copy = ox.Store()
-    copy.extend(_built(fingerprint))
-    return EmbeddedStore.from_dataset(copy)
-
-
 def _age(name: str, value: int | None) -> Literal | None:
     if value is None:
         return None
@@ -113,8 +91,6 @@ class KnowledgeGraph:
         The shipped graph is built once per process (again when a source file changes);
         each call gets its own copy.
         """
-        if endpoint is None and store is None:
-            return cls(_shipped_store())
         return cls(open_store(endpoint=endpoint, path=Path(store) if store else None))
 
     def close(self) -> None:

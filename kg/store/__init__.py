@@ -7,9 +7,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import KGError
+from kg.resources import query_files
+from kg.sources import project_sources
 from kg.store.base import Bindings, Row, Store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
@@ -24,18 +29,35 @@ def open_store(endpoint: str | None = None, path: Path | None = None, *,
 
     ``endpoint``: a :class:`RemoteStore` on that SPARQL endpoint. ``path``: an on-disk
     :class:`EmbeddedStore` in that folder, built and loaded with the shipped graph the
-    first time (reopened as it is afterwards). Neither: the shipped graph, built in memory.
+    first time (reopened as it is afterwards). Neither: a private in-memory copy of the
+    shipped graph, built once per process and again only when a source file changed.
     """
     if endpoint is not None and path is not None:
         raise KGError("give either a SPARQL endpoint or a store path, not both",
                       hint="drop --endpoint or --store")
     if endpoint is not None:
         return RemoteStore(endpoint, graph_store=graph_store, timeout=timeout, retries=retries)
-    from kg.build import build_dataset  # the build pulls in the validator and reasoner
     if path is None:
-        return EmbeddedStore.from_dataset(build_dataset().store)
+        copy = ox.Store()
+        copy.extend(_shipped_dataset(_source_fingerprint()))
+        return EmbeddedStore.from_dataset(copy)
     store = EmbeddedStore(path)
     if store.is_empty():
-        store.dataset.extend(build_dataset().store)  # one transaction: all or nothing
+        # one transaction: all or nothing
+        store.dataset.extend(_shipped_dataset(_source_fingerprint()))
         store.close()
     return store
+
+
+def _source_fingerprint() -> tuple[tuple[str, int, int], ...]:
+    """Path, modification time and size of every file the shipped graph is built from."""
+    paths = [s.path for s in project_sources()] + query_files()
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
+@lru_cache(maxsize=1)
+def _shipped_dataset(fingerprint: tuple[tuple[str, int, int], ...]) -> ox.Store:
+    """The shipped graph, built once per version of its source files; never modified."""
+    from kg.build import build_dataset  # the build pulls in the validator and reasoner
+
+    return build_dataset().store
