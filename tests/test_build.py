@@ -278,3 +278,27 @@ def test_readme_gives_the_build_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(r"^python3 -m venv \.venv && \.venv/bin/pip install -e \. && "
                      r"\.venv/bin/vlmskg build$", readme, re.MULTILINE)
+
+
+def test_build_into_a_store_redoes_only_the_changed_case(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(resources.cases_dir(), cases)
+    store = tmp_path / "store"
+    assert main(["build", "--store", str(store), "--cases", str(cases), "--skip-reasoner"]) == 0
+    assert "full build" in capsys.readouterr().out
+    ivc2 = cases / "lms-ivc-two-cases-c2.ttl"
+    ivc2.write_text(ivc2.read_text().replace('ageYears "65"', 'ageYears "66"'))
+    assert main(["build", "--store", str(store), "--cases", str(cases), "--skip-reasoner"]) == 0
+    assert ("incremental update of " + str(store) + ": 1 file(s) parsed, 1 validated"
+            in capsys.readouterr().out)
+    assert main(["query", "cohort", "--store", str(store), "--format", "csv"]) == 0
+    ages = {row["caseId"]: row["age"]
+            for row in csv.DictReader(capsys.readouterr().out.splitlines())}
+    assert ages == {"lms-femoral-vein-c1": "72", "lms-ivc-two-cases-c1": "60",
+                    "lms-ivc-two-cases-c2": "66"}
+
+
+def test_publications_without_a_store_is_refused(tmp_path: Path) -> None:
+    assert main(["build", "--publications", str(tmp_path)]) == 2

@@ -1,0 +1,532 @@
+"""Benchmarks of vlms-kg at growing sizes, side by side with the reference tools.
+
+Run by hand, not in CI (see benchmarks/README.md)::
+
+    /work/venv/bin/python benchmarks/run.py                   # N = 100, 1 000, 10 000, 100 000
+    /work/venv/bin/python benchmarks/run.py --sizes 100 1000  # only these sizes
+
+For each size N a synthetic cohort is drawn (``vlmskg synth``), then each measurement runs
+in a process of its own, one after the other, with a time limit (reported as "timeout")
+and, for the reference tools, a memory limit (reported as "out of memory"):
+
+* ``build``: full build into the on-disk store (parse, fast validation, classification by
+  materialisation, bulk load), with the time of each step and the peak memory;
+* ``incremental``: the rebuild after one case's age changed;
+* ``queries``: every stored query on the on-disk embedded store (after a warm-up, the
+  median of 3 runs in ms; a query slower than 10 s is run once);
+* ``validate``: the fast validator (SHACL compiled to SPARQL) over the cohort, in which a
+  few cases are broken on purpose, and ``pyshacl``: pySHACL over the same files as one
+  whole graph; both list their violations, which are compared;
+* ``rdflib``: parsing every file into an in-memory rdflib Dataset, and one GROUP BY query;
+* ``hermit``: HermiT (owlready2) over the whole ABox, compared with the materialiser.
+
+Results go to benchmarks/out/results.json (updated after every measurement), a markdown
+table (printed and written to benchmarks/out/results.md) and benchmarks/out/scaling.png
+(time against N, log-log). Needs matplotlib for the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SIZES = (100, 1000, 10000, 100000)
+TOOLS = ("synth", "build", "incremental", "queries", "validate", "pyshacl", "rdflib", "hermit")
+REFERENCE = {"pyshacl", "rdflib", "hermit"}  #: run under the memory limit
+SLOW_QUERY_MS = 10_000  #: a query slower than this is timed once, not three times
+BROKEN_EVERY = 1000  #: one case in this many is broken on purpose for the validation runs
+#: ways to break a case (regular expression, replacement), used in turn.
+BREAKS = (
+    (r'ageYears "\d+"', 'ageYears "150"'),
+    (r"vlms:presence vlms:Present", "vlms:presence vlms:Presnt"),
+    (r":lastFollowUp a vlms:LastFollowUp ;\n    vlms:timelinePosition \"\d+\"",
+     ':lastFollowUp a vlms:LastFollowUp ;\n    vlms:timelinePosition "2"'),
+)
+TARGETS = {"build_10k_s": 60, "incremental_s": 2, "query_ms": 200, "build_100k_s": 600,
+           "build_100k_gb": 8, "slope": 1.1, "validation_speedup": 20}
+
+
+# --- measurements (each runs in a child process) --------------------------------------------
+
+
+def _paths(work: Path, n: int, seed: int) -> dict[str, Path]:
+    return {"cohort": work / f"cohort-{n}-seed{seed}", "store": work / f"store-{n}",
+            "broken": work / f"broken-{n}-seed{seed}", "violations": work / "violations"}
+
+
+def _cohort_files(paths: dict[str, Path]) -> tuple[list[Path], list[Path]]:
+    cases = sorted((paths["cohort"] / "cases").glob("*.ttl"))
+    publications = sorted((paths["cohort"] / "publications").glob("*.ttl"))
+    return cases, publications
+
+
+def measure_synth(n: int, work: Path, seed: int) -> dict[str, Any]:
+    from kg.synth import MANIFEST, write_cohort
+
+    cohort = _paths(work, n, seed)["cohort"]
+    manifest = cohort / MANIFEST
+    if manifest.is_file():
+        saved = json.loads(manifest.read_text())
+        if (saved.get("cases"), saved.get("seed")) == (n, seed):
+            return {"seconds": None, "reused": True}
+    started = time.perf_counter()
+    write_cohort(cohort, n, seed)
+    return {"seconds": time.perf_counter() - started, "reused": False}
+
+
+def measure_build(n: int, work: Path, seed: int) -> dict[str, Any]:
+    from kg.incremental import build_store
+
+    paths = _paths(work, n, seed)
+    cases, publications = _cohort_files(paths)
+    started = time.perf_counter()
+    stats = build_store(paths["store"], cases, publications=publications, full=True)
+    return {"seconds": time.perf_counter() - started, "steps": stats.seconds,
+            "quads": stats.quads, "inferred": stats.inferred, "cases": stats.validated}
+
+
+def measure_incremental(n: int, work: Path, seed: int) -> dict[str, Any]:
+    from kg.incremental import build_store
+
+    paths = _paths(work, n, seed)
+    cases, publications = _cohort_files(paths)
+    case = paths["cohort"] / "cases" / f"synthetic-cohort-{seed}-c1.ttl"
+    original = case.read_text(encoding="utf-8")
+    age = int(re.search(r'ageYears "(\d+)"', original).group(1))  # type: ignore[union-attr]
+    case.write_text(re.sub(r'ageYears "\d+"', f'ageYears "{age % 70 + 20}"', original),
+                    encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        stats = build_store(paths["store"], cases, publications=publications)
+        seconds = time.perf_counter() - started
+    finally:
+        case.write_text(original, encoding="utf-8")
+    back = build_store(paths["store"], cases, publications=publications)
+    return {"seconds": seconds, "parsed": stats.parsed, "validated": stats.validated,
+            "full": stats.full, "restored_parsed": back.parsed}
+
+
+def measure_queries(n: int, work: Path, seed: int) -> dict[str, Any]:
+    from kg.catalogue import list_queries
+    from kg.queries import run_query
+    from kg.store import EmbeddedStore
+
+    store = EmbeddedStore(_paths(work, n, seed)["store"])
+    example = f"https://w3id.org/vlmskg/case/synthetic-cohort-{seed}-c1/tumour"
+    timings: dict[str, Any] = {}
+    for query in list_queries():
+        params = {p.name: example for p in query.params if p.default is None}
+        runs = []
+        for _ in range(4):  # a warm-up, then three timed runs (one only for a slow query)
+            started = time.perf_counter()
+            rows = run_query(query.name, store, **params)
+            runs.append((time.perf_counter() - started) * 1000)
+            if runs[0] > SLOW_QUERY_MS:
+                break
+        timed = runs[1:] or runs
+        timings[query.name] = {"ms": statistics.median(timed), "rows": len(rows),
+                               "runs": len(timed)}
+    slowest = max(timings, key=lambda q: timings[q]["ms"])
+    return {"queries": timings, "max_ms": timings[slowest]["ms"], "slowest": slowest}
+
+
+def _validation_files(n: int, work: Path, seed: int) -> tuple[list[Path], list[Path]]:
+    """The cohort's case files, one in BROKEN_EVERY replaced by a broken copy."""
+    paths = _paths(work, n, seed)
+    cases, publications = _cohort_files(paths)
+    paths["broken"].mkdir(parents=True, exist_ok=True)
+    files = []
+    for index, case in enumerate(cases):
+        if index % BROKEN_EVERY == 0:
+            pattern, replacement = BREAKS[(index // BROKEN_EVERY) % len(BREAKS)]
+            broken = paths["broken"] / case.name
+            text, count = re.subn(pattern, replacement, case.read_text(encoding="utf-8"),
+                                  count=1)
+            assert count == 1, f"cannot break {case}"
+            broken.write_text(text, encoding="utf-8")
+            files.append(broken)
+        else:
+            files.append(case)
+    return files, publications
+
+
+def _save_violations(work: Path, name: str, n: int, rows: set[tuple]) -> str:
+    target = _paths(work, n, 0)["violations"]
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"{name}-{n}.json"
+    path.write_text(json.dumps(sorted(rows, key=lambda row: [x or "" for x in row]), indent=0))
+    return str(path)
+
+
+def measure_validate(n: int, work: Path, seed: int) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from kg import resources
+    from kg.incremental import CHUNK_SIZE
+    from kg.shacl_sparql import load_units, shapes_for_project, validate_store
+    from kg.sources import Source
+
+    files, extra = _validation_files(n, work, seed)
+    schema, compiled = shapes_for_project()
+    pubs_store = ox.Store()
+    publications, _ = load_units(pubs_store, [Source.for_publication(p) for p in
+                                              [*resources.publication_files(), *extra]])
+    context = list(pubs_store)
+    parse = validate = 0.0
+    violations: set[tuple] = set()
+    for start in range(0, len(files), CHUNK_SIZE):
+        step = time.perf_counter()
+        store = ox.Store()
+        store.extend(schema.ontology)
+        store.extend(context)
+        cases, _ = load_units(store, [Source.for_case(p) for p in files[start:start + CHUNK_SIZE]])
+        parse += time.perf_counter() - step
+        step = time.perf_counter()
+        report = validate_store(store, cases, publications, shapes=(schema, compiled),
+                                check_publications=start == 0)
+        validate += time.perf_counter() - step
+        violations |= {(r.focus, r.path, r.shape) for r in report.violations}
+    return {"seconds": validate, "parse_seconds": parse, "violations": len(violations),
+            "list": _save_violations(work, "ours", n, violations)}
+
+
+def measure_pyshacl(n: int, work: Path, seed: int) -> dict[str, Any]:
+    import pyoxigraph as ox
+    from pyshacl import validate as shacl_validate
+    from rdflib import SH, Graph, URIRef
+
+    from kg import resources
+    from kg.shacl_sparql import load_units
+    from kg.sources import Source
+    from kg.validation.graph import _DataGraph
+    from kg.validation.schema import load_schema
+
+    files, extra = _validation_files(n, work, seed)
+    schema = load_schema()
+    started = time.perf_counter()
+    store = ox.Store()
+    store.extend(schema.ontology)
+    load_units(store, [Source.for_publication(p) for p in [*resources.publication_files(),
+                                                           *extra]])
+    load_units(store, [Source.for_case(p) for p in files])
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    _, report, _ = shacl_validate(_DataGraph(store), shacl_graph=schema.shapes, inference="none",
+                                  advanced=True, inplace=True, allow_warnings=True)
+    seconds = time.perf_counter() - started
+    assert isinstance(report, Graph)
+    violations = set()
+    for result in report.objects(None, SH.result):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        source = report.value(result, SH.sourceShape)
+        shape = source if isinstance(source, URIRef) else schema.owner.get(source, source)
+        path = report.value(result, SH.resultPath)
+        inverse = report.value(path, SH.inversePath) if path is not None else None
+        violations.add((str(report.value(result, SH.focusNode)),
+                        f"^{inverse}" if inverse is not None else
+                        (str(path) if path is not None else None), str(shape)))
+    return {"seconds": seconds, "parse_seconds": parse, "violations": len(violations),
+            "list": _save_violations(work, "pyshacl", n, violations)}
+
+
+def measure_rdflib(n: int, work: Path, seed: int) -> dict[str, Any]:
+    from rdflib import Dataset, URIRef
+
+    cases, _ = _cohort_files(_paths(work, n, seed))
+    started = time.perf_counter()
+    dataset = Dataset()
+    for case in cases:
+        graph = f"https://w3id.org/vlmskg/case/{case.stem}"
+        dataset.graph(URIRef(graph)).parse(case, format="turtle", publicID=graph + "/")
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    rows = list(dataset.query("""
+        SELECT ?sex (COUNT(DISTINCT ?patient) AS ?patients) WHERE {
+          GRAPH ?g { ?patient <https://w3id.org/vlmskg/vocab/sex> ?sex }
+        } GROUP BY ?sex"""))
+    query = time.perf_counter() - started
+    return {"seconds": parse, "group_by_seconds": query, "groups": len(rows),
+            "triples": len(dataset)}
+
+
+def measure_hermit(n: int, work: Path, seed: int) -> dict[str, Any]:
+    import owlready2
+    import pyoxigraph as ox
+
+    from kg import resources
+    from kg.materialize import Classifier
+    from kg.reason import infer_case_types
+    from kg.shacl_sparql import load_units
+    from kg.sources import Source, parse_source
+
+    owlready2.reasoning.JAVA_MEMORY = int(os.environ.get("BENCH_MEMORY_MB", "12000"))
+    cases, _ = _cohort_files(_paths(work, n, seed))
+    ontology = ox.serialize((q.triple for p in resources.ontology_files()
+                             for q in parse_source(Source.for_ontology(p))),
+                            format=ox.RdfFormat.N_TRIPLES) or b""
+    bodies = {case.stem: ox.serialize((q.triple for q in parse_source(Source.for_case(case))),
+                                      format=ox.RdfFormat.N_TRIPLES) or b"" for case in cases}
+    started = time.perf_counter()
+    hermit = infer_case_types(ontology, bodies)
+    seconds = time.perf_counter() - started
+    store = ox.Store()
+    store.load(ontology, format=ox.RdfFormat.N_TRIPLES)
+    load_units(store, [Source.for_case(p) for p in cases])
+    started = time.perf_counter()
+    classifier = Classifier.from_ontology(ontology)
+    mine = sorted(p for pairs in classifier.tumour_types(store).values() for p in pairs)
+    return {"seconds": seconds, "materialize_seconds": time.perf_counter() - started,
+            "types": len(hermit), "agrees": mine == hermit}
+
+
+MEASURES: dict[str, Callable[[int, Path, int], dict[str, Any]]] = {
+    "synth": measure_synth, "build": measure_build, "incremental": measure_incremental,
+    "queries": measure_queries, "validate": measure_validate, "pyshacl": measure_pyshacl,
+    "rdflib": measure_rdflib, "hermit": measure_hermit,
+}
+
+
+def child(tool: str, n: int, work: Path, seed: int) -> None:
+    """Run one measurement and print its result as one JSON line."""
+    result = MEASURES[tool](n, work, seed)
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    result["peak_mb"] = round(peak_kb / 1024, 1)
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+# --- the parent: one child per measurement, one at a time -----------------------------------
+
+
+def _limit_memory(megabytes: int) -> Callable[[], None]:
+    def apply() -> None:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    return apply
+
+
+def run_child(tool: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", tool, "--n", str(n),
+               "--work", str(args.work), "--seed", str(args.seed)]
+    env = {**os.environ, "BENCH_MEMORY_MB": str(args.memory_limit_gb * 1024)}
+    limit = _limit_memory(args.memory_limit_gb * 1024) if tool in REFERENCE - {"hermit"} else None
+    started = time.perf_counter()
+    # a session of its own, so that a timeout also stops what the child started (HermiT's JVM)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=limit, env=env, cwd=HERE.parent,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return {"status": "timeout", "limit_s": args.timeout}
+    wall = time.perf_counter() - started
+    for line in stdout.splitlines():
+        if line.startswith("RESULT "):
+            return {"status": "ok", "wall_s": wall, **json.loads(line[len("RESULT "):])}
+    error = (stderr.strip().splitlines() or ["no output"])[-1]
+    memory = "MemoryError" in stderr or "OutOfMemory" in stderr
+    return {"status": "out of memory" if memory else "error", "error": error[:300],
+            "wall_s": wall}
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _cell(entry: dict[str, Any] | None, key: str = "seconds", digits: int = 1) -> str:
+    if not entry:
+        return "–"
+    if entry.get("status") != "ok":
+        return str(entry.get("status"))
+    return _fmt(entry.get(key), digits)
+
+
+def summarise(results: dict[str, Any]) -> str:
+    """The markdown table, the ratios and the targets."""
+    sizes = sorted(int(n) for n in results)
+    lines = ["| N | quads | full build s | of it: validate+classify s | load s | peak MB "
+             "| incremental s | slowest query ms | fast validation s | pySHACL s | speed-up "
+             "| same violations | rdflib parse s | rdflib GROUP BY s | HermiT s "
+             "| materialise s | agrees |",
+             "|" + "---|" * 17]
+    for n in sizes:
+        r = results[str(n)]
+        build, val, shacl = r.get("build", {}), r.get("validate", {}), r.get("pyshacl", {})
+        steps = build.get("steps", {}) if build.get("status") == "ok" else {}
+        speedup = same = "–"
+        if val.get("status") == "ok" and shacl.get("status") == "ok":
+            speedup = f"{shacl['seconds'] / val['seconds']:.0f}×"
+            same = str(json.loads(Path(val["list"]).read_text())
+                       == json.loads(Path(shacl["list"]).read_text()))
+        elif val.get("status") == "ok" and shacl.get("status") == "timeout":
+            speedup = f"> {shacl['limit_s'] / val['seconds']:.0f}×"
+        query = r.get("queries", {})
+        hermit = r.get("hermit", {})
+        lines.append(
+            f"| {n} | {_cell(build, 'quads')} | {_cell(build)} "
+            f"| {_fmt(steps.get('parse, validate, classify'))} | {_fmt(steps.get('load'))} "
+            f"| {_cell(build, 'peak_mb', 0)} | {_cell(r.get('incremental'), digits=2)} "
+            f"| {_cell(query, 'max_ms')} | {_cell(val)} | {_cell(shacl)} | {speedup} | {same} "
+            f"| {_cell(r.get('rdflib'))} | {_cell(r.get('rdflib'), 'group_by_seconds', 2)} "
+            f"| {_cell(hermit)} | {_cell(hermit, 'materialize_seconds', 2)} "
+            f"| {_cell(hermit, 'agrees')} |")
+    lines += ["", *targets(results)]
+    return "\n".join(lines)
+
+
+def _ok(results: dict[str, Any], n: int, tool: str) -> dict[str, Any] | None:
+    entry = results.get(str(n), {}).get(tool)
+    return entry if entry and entry.get("status") == "ok" else None
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """Each target, met or not, from what was measured."""
+    out = []
+
+    def line(name: str, value: str, met: bool | None) -> None:
+        verdict = "not measured" if met is None else ("met" if met else "NOT met")
+        out.append(f"- {name}: {value} — {verdict}")
+
+    build10 = _ok(results, 10000, "build")
+    line("full build at 10 000 ≤ 60 s", _fmt(build10 and build10["seconds"]),
+         None if not build10 else build10["seconds"] <= TARGETS["build_10k_s"])
+    increments = {n: e["seconds"] for n in map(int, results)
+                  if (e := _ok(results, n, "incremental"))}
+    line("incremental rebuild ≤ 2 s (every N)", ", ".join(f"{n}: {s:.2f}"
+                                                          for n, s in sorted(increments.items())),
+         None if not increments else max(increments.values()) <= TARGETS["incremental_s"])
+    slow = {n: (e["max_ms"], e["slowest"]) for n in map(int, results)
+            if (e := _ok(results, n, "queries"))}
+    line("every stored query ≤ 200 ms at 10 000",
+         _fmt(slow.get(10000, (None,))[0]) + (f" ms ({slow[10000][1]})" if 10000 in slow else ""),
+         None if 10000 not in slow else slow[10000][0] <= TARGETS["query_ms"])
+    build100 = _ok(results, 100000, "build")
+    line("full build at 100 000 ≤ 10 min and ≤ 8 GB",
+         f"{_fmt(build100 and build100['seconds'])} s, "
+         f"{_fmt(build100 and build100['peak_mb'] / 1024, 2)} GB",
+         None if not build100 else (build100["seconds"] <= TARGETS["build_100k_s"]
+                                    and build100["peak_mb"] / 1024 <= TARGETS["build_100k_gb"]))
+    build1 = _ok(results, 1000, "build")
+    top = build100 or build10
+    if build1 and top:
+        n_top = 100000 if build100 else 10000
+        slope = math.log(top["seconds"] / build1["seconds"]) / math.log(n_top / 1000)
+        line(f"slope of full build time, 1 000 → {n_top}, ≤ 1.1", f"{slope:.2f}",
+             slope <= TARGETS["slope"])
+    else:
+        line("slope of full build time ≤ 1.1", "–", None)
+    val, shacl = _ok(results, 10000, "validate"), results.get("10000", {}).get("pyshacl")
+    if val and shacl and shacl.get("status") == "ok":
+        ratio = shacl["seconds"] / val["seconds"]
+        same = json.loads(Path(val["list"]).read_text()) == json.loads(
+            Path(shacl["list"]).read_text())
+        line("validation ≥ 20× faster than pySHACL whole-graph at 10 000, same violations",
+             f"{ratio:.0f}×, same violations: {same}", ratio >= TARGETS["validation_speedup"]
+             and same)
+    elif val and shacl and shacl.get("status") == "timeout":
+        ratio = shacl["limit_s"] / val["seconds"]
+        line("validation ≥ 20× faster than pySHACL whole-graph at 10 000",
+             f"> {ratio:.0f}× (pySHACL timed out at {shacl['limit_s']} s; violations not "
+             "compared)", ratio >= TARGETS["validation_speedup"])
+    else:
+        line("validation ≥ 20× faster than pySHACL at 10 000", "–", None)
+    return out
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = {"full build (vlms-kg)": ("build", "seconds"),
+              "incremental rebuild": ("incremental", "seconds"),
+              "fast validation": ("validate", "seconds"),
+              "pySHACL whole graph": ("pyshacl", "seconds"),
+              "rdflib parse": ("rdflib", "seconds"),
+              "HermiT whole ABox": ("hermit", "seconds"),
+              "slowest stored query": ("queries", "max_ms")}
+    figure, axes = plt.subplots(figsize=(8, 5.5))
+    for label, (tool, key) in series.items():
+        points = [(int(n), r[tool][key] / (1000 if key == "max_ms" else 1))
+                  for n, r in results.items()
+                  if r.get(tool, {}).get("status") == "ok" and r[tool].get(key)]
+        if points:
+            xs, ys = zip(*sorted(points), strict=True)
+            axes.plot(xs, ys, marker="o", label=label)
+        timeouts = [int(n) for n, r in results.items()
+                    if r.get(tool, {}).get("status") in ("timeout", "out of memory")]
+        for n in timeouts:
+            axes.scatter([n], [results[str(n)][tool].get("limit_s") or 1], marker="x",
+                         color="black")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("synthetic cases (N)")
+    axes.set_ylabel("seconds")
+    axes.set_title("vlms-kg against the reference tools (x: time limit or memory limit hit)")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), metavar="N")
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=TOOLS)
+    parser.add_argument("--timeout", type=int, default=1800, metavar="SECONDS",
+                        help="time limit of each measurement (default: 1800)")
+    parser.add_argument("--memory-limit-gb", type=int, default=12,
+                        help="memory limit of the reference tools (default: 12)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/vlmskg-bench"),
+                        help="folder for cohorts and stores (default: /tmp/vlmskg-bench)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", choices=TOOLS, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.n, args.work, args.seed)
+        return 0
+    OUT.mkdir(exist_ok=True)
+    results_path = OUT / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.is_file() else {}
+    for n in args.sizes:
+        for tool in args.tools:
+            print(f"N={n}: {tool} …", flush=True)
+            entry = run_child(tool, n, args)
+            results.setdefault(str(n), {})[tool] = entry
+            results_path.write_text(json.dumps(results, indent=2, sort_keys=True))
+            shown = {k: v for k, v in entry.items() if k not in ("queries", "steps")}
+            print(f"N={n}: {tool}: {json.dumps(shown)}", flush=True)
+            if tool in ("synth", "build") and entry.get("status") != "ok":
+                break  # nothing else can run at this size
+    table = summarise(results)
+    (OUT / "results.md").write_text(table + "\n")
+    print(table)
+    plot(results, OUT / "scaling.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""``vlmskg synth --cases N --seed S --out DIR``: write a synthetic cohort for load tests."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg.synth import write_cohort
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "synth", help="write a synthetic cohort of made-up cases for load tests",
+        description="Draw N made-up cases (typed vlms:SyntheticCase) that pass the shapes, with "
+                    "the vessel of origin weighted by the frequency ranking the publications "
+                    "state, and write them to DIR/cases/ with their made-up publication in "
+                    "DIR/publications/. The same seed always gives the same files. DIR must not "
+                    "be inside the project's data/ folder.")
+    parser.add_argument("--cases", type=int, required=True, metavar="N",
+                        help="how many cases to draw")
+    parser.add_argument("--seed", type=int, default=0, metavar="S",
+                        help="random seed (default: 0)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder to write (new, empty, or an earlier synthetic cohort)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    cohort = write_cohort(args.out, args.cases, args.seed)
+    print(f"wrote {len(cohort.case_files)} synthetic cases to {cohort.cases_dir} and their "
+          f"publication to {cohort.publication_file}")
+    return 0
