@@ -17,10 +17,15 @@ from kg.namespaces import OBO, VLMS
 from kg.synth import MANIFEST, ranked_sites, render_case, site_weights, write_cohort
 from kg.validate import validate_files
 
-#: the ranking the femoral-vein report gives, most frequent first: inferior vena cava,
-#: saphenous vein, femoral vein, pulmonary artery, femoral artery, aorta.
-REPORTED_RANKING = ["UBERON_0001072", "UBERON_0007318", "UBERON_0001361", "UBERON_0002012",
-                    "UBERON_0002060", "UBERON_0000947"]
+#: the ranking the femoral-vein report gives, most frequent first (IVC 1st, aorta 6th).
+REPORTED_RANKING = [
+    "UBERON_0001072",  # IVC
+    "UBERON_0007318",  # saphenous
+    "UBERON_0001361",  # femoral (vein)
+    "UBERON_0002012",  # pulmonary (artery)
+    "UBERON_0002060",  # femoral (artery)
+    "UBERON_0000947",  # aorta
+]
 
 
 @pytest.fixture(scope="module")
