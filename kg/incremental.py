@@ -51,6 +51,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -133,13 +134,25 @@ def _catalogue() -> tuple[str, list[ox.Quad]]:
 # --- the cache ---------------------------------------------------------------------------------
 
 
+class _Case(NamedTuple):
+    """What the cache remembers of one case graph."""
+
+    path: str
+    size: int
+    mtime: int
+    hash: str
+    tumours: list[str]
+    completeness: float | None
+
+
 class _Cache:
-    """The sqlite cache: build-wide values, and one row per case file."""
+    """The sqlite cache: build-wide values, and one row per case graph (keyed by its IRI, so
+    a case file that moved is recognised by its content)."""
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS cases (path TEXT PRIMARY KEY, graph TEXT, "
+        self.db.execute("CREATE TABLE IF NOT EXISTS cases (graph TEXT PRIMARY KEY, path TEXT, "
                         "size INTEGER, mtime INTEGER, hash TEXT, tumours TEXT, "
                         "completeness REAL)")
 
@@ -150,18 +163,20 @@ class _Cache:
     def put(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def cases(self) -> dict[str, tuple]:
-        return {row[0]: row[1:] for row in self.db.execute("SELECT * FROM cases")}
+    def cases(self) -> dict[str, _Case]:
+        """Case graph → what was built from it."""
+        return {row[0]: _Case(row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+                for row in self.db.execute("SELECT * FROM cases")}
 
-    def put_case(self, path: Path, graph: str, tumours: Sequence[str],
+    def put_case(self, graph: str, path: Path, tumours: Sequence[str],
                  completeness: float | None, digest: str | None = None) -> None:
         stat = path.stat()
         self.db.execute("INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (str(path), graph, stat.st_size, stat.st_mtime_ns,
+                        (graph, str(path), stat.st_size, stat.st_mtime_ns,
                          digest or _hash(path), json.dumps(sorted(tumours)), completeness))
 
-    def drop_case(self, path: str) -> None:
-        self.db.execute("DELETE FROM cases WHERE path = ?", (path,))
+    def drop_case(self, graph: str) -> None:
+        self.db.execute("DELETE FROM cases WHERE graph = ?", (graph,))
 
     def close(self) -> None:
         self.db.commit()
@@ -303,7 +318,7 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
             cache.put("classifier", json.dumps(classifier.to_json()))
         cache.put("reason", "yes" if reason else "no")
         for source, tumours, score in rows:
-            cache.put_case(source.path, source.graph, tumours, score)
+            cache.put_case(source.graph, source.path, tumours, score)
         cache.close()
         stats.seconds["cache"] = time.perf_counter() - step
         _swap(staging, path)
@@ -360,20 +375,21 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
     stats = BuildStats(full=False)
     started = time.perf_counter()
     cached = cache.cases()
-    current = {str(p): p for p in inputs.cases}
-    changed: list[tuple[Path, str]] = []
-    for name, file in current.items():
+    current = {Source.for_case(p).graph: p for p in inputs.cases}
+    changed: list[tuple[str, Path, str]] = []  # graph, file, content hash
+    for graph, file in current.items():
         stat = file.stat()
-        row = cached.get(name)
-        if row is not None and (row[1], row[2]) == (stat.st_size, stat.st_mtime_ns):
+        row = cached.get(graph)
+        if row is not None and (row.path, row.size, row.mtime) == (
+                str(file), stat.st_size, stat.st_mtime_ns):
             stats.unchanged += 1
             continue
         digest = _hash(file)
-        if row is not None and row[3] == digest:
-            cache.put_case(file, row[0], json.loads(row[4]), row[5], digest)
+        if row is not None and row.hash == digest:
+            cache.put_case(graph, file, row.tumours, row.completeness, digest)
             stats.unchanged += 1
         else:
-            changed.append((file, digest))
+            changed.append((graph, file, digest))
     gone = sorted(set(cached) - set(current))
     stats.seconds["compare"] = time.perf_counter() - started
     catalogue_key, catalogue = _catalogue()
@@ -388,17 +404,15 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
         publications = [Source.for_publication(p) for p in inputs.publications]
         context = [q for p in publications
                    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(p.graph))]
-        sources = [Source.for_case(p) for p, _ in changed]
+        sources = [Source.for_case(file) for _, file, _ in changed]
         checked = _check(sources, context, publications, classifier, workers, stats)
         if not checked.report.conforms:
             cache.close()
             _fail(checked.report.results, checked.report.errors)
         stats.seconds["parse, validate, classify"] = time.perf_counter() - step
         step = time.perf_counter()
-        graph_of = {str(p): s.graph for (p, _), s in zip(changed, sources, strict=True)}
-        for file, digest in changed:
-            graph = graph_of[str(file)]
-            old = json.loads(cached[str(file)][4]) if str(file) in cached else []
+        for graph, file, digest in changed:
+            old = cached[graph].tumours if graph in cached else []
             tumours = checked.tumours.get(graph, [])
             new = [q for t in tumours for q in checked.store.quads_for_pattern(
                 ox.NamedNode(t), None, None, _INFERRED)]
@@ -407,12 +421,11 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
             stats.quads += len(new) + sum(1 for _ in checked.store.quads_for_pattern(
                 None, None, None, ox.NamedNode(graph)))
             score = checked.report.completeness.get(Source.for_case(file).case_id or "")
-            cache.put_case(file, graph, tumours, score, digest)
+            cache.put_case(graph, file, tumours, score, digest)
         stats.completeness.update(checked.report.completeness)
-        for name in gone:
-            graph, tumours = cached[name][0], json.loads(cached[name][4])
-            store.update(_update_sparql(graph, None, tumours, []))
-            cache.drop_case(name)
+        for graph in gone:
+            store.update(_update_sparql(graph, None, cached[graph].tumours, []))
+            cache.drop_case(graph)
             stats.removed += 1
         if catalogue_key != cache.get("catalogue"):
             store.remove_graph(ox.NamedNode(str(QUERIES_GRAPH)))
@@ -441,6 +454,12 @@ def build_store(path: Path | str, cases: Path | Sequence[Path], *,
     inputs = _Inputs(tuple(resources.ontology_files()), tuple(resources.shape_files()),
                      tuple(resources.publication_files()) + tuple(Path(p) for p in publications),
                      tuple(sorted(Path(p).resolve() for p in case_paths)))
+    seen: dict[str, Path] = {}
+    for case in inputs.cases:
+        first = seen.setdefault(case.stem, case)
+        if first != case:
+            raise InputError(f"a second file for this case (first: {first})", file=str(case),
+                             case=case.stem, hint="keep one file per case")
     cache = _Cache(path / CACHE_FILE) if (path / CACHE_FILE).is_file() else None
     if (full or cache is None or cache.get("schema") != inputs.schema_key()
             or cache.get("reason") != ("yes" if reason else "no")):

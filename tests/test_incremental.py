@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import resources
-from kg.errors import ValidationFailed
+from kg.errors import InputError, ValidationFailed
 from kg.incremental import CACHE_FILE, build_store
 from kg.namespaces import INFERRED_GRAPH
 from kg.synth import write_cohort
@@ -157,3 +157,26 @@ def test_changed_ontology_rebuilds_everything(sources: tuple[Path, list[Path]], 
     monkeypatch.setattr(resources, "ontology_files", lambda: sorted(copies.glob("*.ttl")))
     stats = build_store(store, cases, publications=pubs)
     assert stats.full and stats.validated == 9
+
+
+def test_moved_case_files_are_recognised_by_content(sources: tuple[Path, list[Path]],
+                                                    tmp_path: Path) -> None:
+    cases, pubs = sources
+    store = tmp_path / "store"
+    build_store(store, cases, publications=pubs)
+    moved = cases.rename(tmp_path / "moved")
+    stats = build_store(store, moved, publications=pubs)
+    assert (stats.parsed, stats.removed, stats.unchanged) == (0, 0, 9)
+    assert age(store, "lms-femoral-vein-c1") == 72
+
+
+def test_two_files_for_one_case_are_refused(sources: tuple[Path, list[Path]],
+                                            tmp_path: Path) -> None:
+    cases, pubs = sources
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    shutil.copy(cases / "lms-femoral-vein-c1.ttl", twin / "lms-femoral-vein-c1.ttl")
+    with pytest.raises(InputError, match="a second file for this case"):
+        build_store(tmp_path / "store", [*cases.glob("*.ttl"), *twin.glob("*.ttl")],
+                    publications=pubs)
+    assert not (tmp_path / "store").exists()
