@@ -2,8 +2,8 @@
 
 Run by hand, not in CI (see benchmarks/README.md)::
 
-    /work/venv/bin/python benchmarks/run.py                   # N = 100, 1 000, 10 000, 100 000
-    /work/venv/bin/python benchmarks/run.py --sizes 100 1000  # only these sizes
+    python benchmarks/run.py                   # N = 100, 1 000, 10 000, 100 000
+    python benchmarks/run.py --sizes 100 1000  # only these sizes
 
 For each size N a synthetic cohort is drawn (``vlmskg synth``), then each measurement runs
 in a process of its own, one after the other, with a time limit (reported as "timeout")

@@ -25,52 +25,23 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.catalogue import Parameter, StoredQuery, export_catalogue, get_query, list_queries
 from kg.errors import ParameterError
 from kg.store.base import Store
-from kg.store.terms import check_iri
+from kg.store.terms import check_iri, to_python
 
 __all__ = ["run_query", "row_type", "bind_parameters", "to_python", "list_queries",
            "export_catalogue"]
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: rdflib's XSD upsets doctest
-_INTEGERS = {XSD[t] for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                              "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_FLOATS = {XSD.double, XSD.float}
 _EXAMPLE_IRI = "https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour"
-
-
-def to_python(term: Node | None) -> Any:
-    """An RDF term as a Python value (see the module docstring)."""
-    if term is None:
-        return None
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, URIRef):
-        return str(term)
-    if isinstance(term, Literal):
-        datatype, text = term.datatype, str(term)
-        try:
-            if datatype in _INTEGERS:
-                return int(text)
-            if datatype == XSD.decimal:
-                return Decimal(text)
-            if datatype in _FLOATS:
-                return float(text)
-        except (ValueError, InvalidOperation):
-            return text
-        if datatype == XSD.boolean:
-            return text in ("true", "1")
-        return text
-    return str(term)
 
 
 def _camel(name: str) -> str:
@@ -150,5 +121,5 @@ def run_query(name: str, store: Store, **params: Any) -> list[Any]:
     query = get_query(name)
     bindings = bind_parameters(query, params)
     make = row_type(query)
-    return [make(*(to_python(row.get(v)) for v in query.variables))
-            for row in store.select(query.sparql, bindings or None)]
+    return [make(*values)
+            for values in store.select_values(query.sparql, query.variables, bindings or None)]

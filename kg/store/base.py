@@ -8,9 +8,12 @@ named graphs as their default graph.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from rdflib.term import Node
+
+from kg.store.terms import to_python
 
 __all__ = ["Store", "Row", "Bindings"]
 
@@ -24,6 +27,13 @@ class Store(ABC):
     @abstractmethod
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
         """Run a SELECT query; ``bindings`` are bound as RDF terms, never pasted as text."""
+
+    def select_values(self, sparql: str, variables: Sequence[str],
+                      bindings: Bindings | None = None) -> list[tuple[Any, ...]]:
+        """Run a SELECT query; one tuple of Python values (:func:`kg.store.terms.to_python`)
+        per solution, in the order of ``variables``."""
+        return [tuple(to_python(row.get(v)) for v in variables)
+                for row in self.select(sparql, bindings)]
 
     @abstractmethod
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:

@@ -19,14 +19,16 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
 from kg.store.base import Bindings, Row, Store
 from kg.store.sparql import GRAPH_SIZES, bind_values, sizes_from_rows
-from kg.store.terms import to_rdflib
+from kg.store.terms import to_python, to_rdflib
 
 __all__ = ["EmbeddedStore", "parse_ntriples"]
 
@@ -91,6 +93,17 @@ class EmbeddedStore(Store):
         names = [v.value for v in result.variables]
         return [{name: to_rdflib(term) for name, term in zip(names, solution, strict=True)
                  if term is not None}
+                for solution in result]
+
+    def select_values(self, sparql: str, variables: Sequence[str],
+                      bindings: Bindings | None = None) -> list[tuple[Any, ...]]:
+        # straight from pyoxigraph terms to Python values: no rdflib terms in between
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query", hint="use ask() for ASK queries")
+        names = [v.value for v in result.variables]
+        positions = [names.index(v) if v in names else None for v in variables]
+        return [tuple(None if i is None else to_python(solution[i]) for i in positions)
                 for solution in result]
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:

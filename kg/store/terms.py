@@ -12,12 +12,16 @@ rdflib.term.Literal('72', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XM
 rdflib.term.Literal('male')
 >>> print(sparql_term(Literal('say "hi"\\n')))
 "say \\"hi\\"\\n"
+>>> to_python(ox.Literal("4.0", datatype=ox.NamedNode(_XSD + "decimal")))
+Decimal('4.0')
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -25,7 +29,8 @@ from rdflib.term import Node
 
 from kg.errors import ParameterError
 
-__all__ = ["to_rdflib", "to_oxigraph", "from_sparql_json", "sparql_term", "check_iri"]
+__all__ = ["to_rdflib", "to_oxigraph", "to_python", "literal_value", "from_sparql_json",
+           "sparql_term", "check_iri"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
@@ -35,6 +40,11 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_INTEGERS = frozenset(_XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte"))
+_FLOATS = frozenset((_XSD + "double", _XSD + "float"))
 
 
 def _literal(lexical: str, language: str | None, datatype: str | None) -> Literal:
@@ -55,6 +65,44 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.Literal):
         return _literal(term.value, term.language, term.datatype.value)
     raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def literal_value(lexical: str, datatype: str | None) -> Any:
+    """The Python value of a literal: ``int`` for ``xsd:integer`` and its subtypes,
+    ``Decimal`` for ``xsd:decimal``, ``float`` for ``xsd:double``/``xsd:float``, ``bool``
+    for ``xsd:boolean``, else the lexical form (also when it is not a valid value).
+
+    >>> literal_value("72", _XSD + "positiveInteger"), literal_value("seventy", _XSD + "integer")
+    (72, 'seventy')
+    """
+    try:
+        if datatype in _INTEGERS:
+            return int(lexical)
+        if datatype == _XSD + "decimal":
+            return Decimal(lexical)
+        if datatype in _FLOATS:
+            return float(lexical)
+    except (ValueError, InvalidOperation):
+        return lexical
+    if datatype == _XSD + "boolean":
+        return lexical in ("true", "1")
+    return lexical
+
+
+def to_python(term: Node | ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
+    """An rdflib or pyoxigraph term as a Python value: IRIs as ``str``, blank nodes as
+    ``"_:<id>"``, literals by :func:`literal_value`, ``None`` for an unbound variable."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return literal_value(term.value, term.datatype.value)
+    if isinstance(term, ox.BlankNode | BNode):
+        return f"_:{term if isinstance(term, BNode) else term.value}"
+    if isinstance(term, Literal):
+        return literal_value(str(term), None if term.datatype is None else str(term.datatype))
+    return str(term)
 
 
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
