@@ -183,6 +183,26 @@ def test_on_disk_store_persists_and_reopens_without_reloading(tmp_path, dataset:
     assert _age_of(reopened, "lms-femoral-vein-c1") == [Literal(72)]
 
 
+def test_in_memory_copy_answers_like_the_store_on_disk_even_while_it_is_open(
+        tmp_path, dataset: ox.Store) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "store"
+    on_disk = EmbeddedStore(folder)
+    assert load_dataset(on_disk, dataset).ok
+    on_disk.close()
+    copy = open_store(path=folder, in_memory=True)  # the folder is still open for writing
+    assert copy.graph_sizes() == on_disk.graph_sizes()
+    assert _age_of(copy, "lms-ivc-two-cases-c2") == [Literal(65)]
+    copy.replace_graph(str(case_iri("lms-ivc-two-cases-c2")), b"")
+    assert _age_of(copy, "lms-ivc-two-cases-c2") == []
+    assert _age_of(on_disk, "lms-ivc-two-cases-c2") == [Literal(65)]  # the copy is private
+
+
+def test_in_memory_copy_of_a_missing_store_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="no store in this folder") as caught:
+        EmbeddedStore.in_memory_copy(tmp_path / "nowhere")
+    assert caught.value.file == str(tmp_path / "nowhere")
+
+
 def test_a_folder_in_use_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     first = EmbeddedStore(tmp_path / "store")
     with pytest.raises(InputError, match="another process") as caught:
