@@ -61,7 +61,7 @@ from kg.materialize import Classifier
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH
 from kg.queries import export_catalogue
 from kg.shacl_sparql import load_units, shapes_for_project, validate_store
-from kg.sources import Source, parse_source
+from kg.sources import Source, case_graph, parse_source
 from kg.store.embedded import EmbeddedStore
 from kg.validation.report import ValidationReport, ValidationResult
 
@@ -71,7 +71,7 @@ __all__ = ["CACHE_FILE", "CHUNK_SIZE", "BuildStats", "build_store"]
 CACHE_FILE = ".vlmskg-cache.sqlite"
 #: cases parsed, validated and classified together in memory during a full build.
 CHUNK_SIZE = 5000
-_LAYOUT = "vlmskg-store-1"  # change when what the store holds changes: forces a full build
+_LAYOUT = "vlmskg-store-2"  # change when the store or the cache tables change: forces a full build
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
@@ -141,8 +141,13 @@ class _Case(NamedTuple):
     size: int
     mtime: int
     hash: str
-    tumours: list[str]
+    tumours_json: str
     completeness: float | None
+
+    @property
+    def tumours(self) -> list[str]:
+        """The case's tumours, whose inferred types are in the inferred graph."""
+        return list(json.loads(self.tumours_json))
 
 
 class _Cache:
@@ -165,7 +170,7 @@ class _Cache:
 
     def cases(self) -> dict[str, _Case]:
         """Case graph → what was built from it."""
-        return {row[0]: _Case(row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+        return {row[0]: _Case(*row[1:])
                 for row in self.db.execute("SELECT * FROM cases")}
 
     def put_case(self, graph: str, path: Path, tumours: Sequence[str],
@@ -375,7 +380,7 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
     stats = BuildStats(full=False)
     started = time.perf_counter()
     cached = cache.cases()
-    current = {Source.for_case(p).graph: p for p in inputs.cases}
+    current = {case_graph(p): p for p in inputs.cases}
     changed: list[tuple[str, Path, str]] = []  # graph, file, content hash
     for graph, file in current.items():
         stat = file.stat()
@@ -450,10 +455,13 @@ def build_store(path: Path | str, cases: Path | Sequence[Path], *,
     case the store is left as it was.
     """
     path = Path(path)
-    case_paths = resources.case_files(Path(cases)) if isinstance(cases, (str, Path)) else cases
+    case_paths = (resources.case_files(Path(os.path.abspath(cases)))
+                  if isinstance(cases, (str, Path))
+                  else [p if isinstance(p, Path) else Path(p) for p in cases])
     inputs = _Inputs(tuple(resources.ontology_files()), tuple(resources.shape_files()),
                      tuple(resources.publication_files()) + tuple(Path(p) for p in publications),
-                     tuple(sorted(Path(p).resolve() for p in case_paths)))
+                     tuple(sorted(p if p.is_absolute() else Path(os.path.abspath(p))
+                                 for p in case_paths)))
     seen: dict[str, Path] = {}
     for case in inputs.cases:
         first = seen.setdefault(case.stem, case)

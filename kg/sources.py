@@ -25,7 +25,7 @@ from kg import resources
 from kg.errors import InputError
 from kg.namespaces import CASE, ONTOLOGY_GRAPH, PUBLICATION, SHAPES_GRAPH
 
-__all__ = ["SourceKind", "Source", "parse_source", "project_sources", "load_sources"]
+__all__ = ["SourceKind", "Source", "case_graph", "parse_source", "project_sources", "load_sources"]
 
 
 class SourceKind(Enum):
@@ -45,7 +45,7 @@ class Source:
 
     @classmethod
     def for_case(cls, path: Path) -> Source:
-        return cls(Path(path), str(CASE[Path(path).stem]), SourceKind.CASE)
+        return cls(Path(path), case_graph(path), SourceKind.CASE)
 
     @classmethod
     def for_publication(cls, path: Path) -> Source:
@@ -63,6 +63,15 @@ class Source:
     def case_id(self) -> str | None:
         """The case identifier for a case source, else ``None``."""
         return self.path.stem if self.kind is SourceKind.CASE else None
+
+
+def case_graph(path: Path) -> str:
+    """The named graph (and case IRI) of the case file ``path``: named after its stem.
+
+    >>> case_graph(Path("data/cases/lms-femoral-vein-c1.ttl"))
+    'https://w3id.org/vlmskg/case/lms-femoral-vein-c1'
+    """
+    return f"{CASE}{path.stem}"
 
 
 def parse_source(source: Source) -> list[ox.Quad]:
