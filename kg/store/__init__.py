@@ -7,17 +7,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.resources import query_files
-from kg.sources import project_sources
 from kg.store.base import Bindings, Row, Store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
+from kg.store.shipped import shipped_dataset
 
 __all__ = ["Store", "Row", "Bindings", "EmbeddedStore", "RemoteStore", "open_store"]
 
@@ -31,8 +29,8 @@ def open_store(endpoint: str | None = None, path: Path | None = None, *,
     :class:`EmbeddedStore` in that folder, built and loaded with the shipped graph the
     first time (reopened as it is afterwards); with ``in_memory``, a private in-memory copy
     of that store instead (slower to open, faster to query). Neither: a private in-memory
-    copy of the shipped graph, built once per process and again only when a source file
-    changed.
+    copy of the shipped graph, read from the cache folder (built and saved there when a
+    source file changed; see :mod:`kg.store.shipped`).
     """
     if endpoint is not None and path is not None:
         raise KGError("give either a SPARQL endpoint or a store path, not both",
@@ -43,25 +41,12 @@ def open_store(endpoint: str | None = None, path: Path | None = None, *,
         return EmbeddedStore.in_memory_copy(path)
     if path is None:
         copy = ox.Store()
-        copy.extend(_shipped_dataset(_source_fingerprint()))
+        copy.extend(shipped_dataset())
         return EmbeddedStore.from_dataset(copy)
     store = EmbeddedStore(path)
     if store.is_empty():
         # one transaction: all or nothing
-        store.dataset.extend(_shipped_dataset(_source_fingerprint()))
+        store.dataset.extend(shipped_dataset())
         store.close()
     return store
 
-
-def _source_fingerprint() -> tuple[tuple[str, int, int], ...]:
-    """Path, modification time and size of every file the shipped graph is built from."""
-    paths = [s.path for s in project_sources()] + query_files()
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-
-
-@lru_cache(maxsize=1)
-def _shipped_dataset(fingerprint: tuple[tuple[str, int, int], ...]) -> ox.Store:
-    """The shipped graph, built once per version of its source files; never modified."""
-    from kg.build import build_dataset  # the build pulls in the validator and reasoner
-
-    return build_dataset().store
