@@ -86,14 +86,19 @@ def _term(param: Parameter, value: Any) -> Node:
             raise ParameterError(f"parameter {param.name!r} must be true or false, got {value!r}",
                                  hint="give true or false")
         return Literal(text == "true", datatype=XSD.boolean)
-    return Literal(str(value))
+    if not text and param.default is not None and str(param.default).strip():
+        # blank means "all" only where the query says so by making it the default
+        raise ParameterError(f"parameter {param.name!r} is empty: it would match everything",
+                             hint=f"give the words to look for, e.g. {param.default!r}")
+    return Literal(text)  # stripped: surrounding spaces are never meant
 
 
 def bind_parameters(query: StoredQuery, params: Mapping[str, Any]) -> dict[str, Node]:
     """The variable bindings for ``params`` plus the defaults of those not given.
 
     Raises :class:`ParameterError` for an unknown parameter (listing the declared ones),
-    a missing required one, or a value of the wrong form.
+    a missing required one, a value of the wrong form, or a blank text where blank is
+    not the default.
     """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(declared))

@@ -427,6 +427,16 @@ def test_hostile_iri_parameter_is_refused_before_reaching_the_store(store: Store
         run_query("provenance-of-fact", store, node="http://x/> } ; DROP ALL ; <http://y")
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_text_parameter_is_refused(store: Store, blank: str):
+    with pytest.raises(ParameterError, match="'structure' is empty") as raised:
+        run_query("cases-involving-structure", store, structure=blank)
+    assert "inferior vena cava" in str(raised.value)
+    # where blank is the default, it keeps its meaning: every statement
+    assert len(run_query("literature-statements", store, about=blank)) == len(
+        run_query("literature-statements", store))
+
+
 def test_unknown_names_are_errors(store: Store):
     with pytest.raises(UnknownQueryError):
         run_query("no-such-query", store)
