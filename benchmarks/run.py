@@ -14,7 +14,7 @@ and, for the reference tools, a memory limit (reported as "out of memory"):
 * ``incremental``: the rebuild after one case's age changed;
 * ``queries``: every stored query on the on-disk embedded store (after a warm-up, the
   median of 3 runs in ms; a query slower than 10 s is run once), then on an in-memory copy;
-* ``floor``: what no wording of a query can beat on this engine: a scan of every quad (the
+* ``floor``: the least a query can cost on this engine, in practice: a scan of every quad (the
   least a check of the whole store must do), and each query's own answer read back from
   flat triples (one node per row, one property per column) in an in-memory copy;
 * ``validate``: the fast validator (SHACL compiled to SPARQL) over the cohort, in which a
@@ -211,7 +211,7 @@ def _best_ms(store: Any, text: str, variables: tuple[str, ...]) -> float:
 
 
 def measure_floor(n: int, work: Path, seed: int) -> dict[str, Any]:
-    """What no wording of a query can beat on this engine: reading every quad once (the least a
+    """The least a query can cost on this engine, in practice: reading every quad once (what a
     check of the whole store must do), on disk and in memory; and, for each stored query,
     reading its own answer back from flat triples (one node per row, one property per column)
     put next to the data in an in-memory copy of the store. On disk there is no such floor:
