@@ -504,19 +504,16 @@ def query_table(results: dict[str, Any]) -> list[str]:
     if not sizes:
         return []
     names = sorted(results[str(sizes[-1])]["queries"]["queries"])
-    floors = [n for n in sizes if _ok(results, n, "floor")][-1:]
-    lines = ["| query | " + " | ".join(f"N = {n}: ms disk / memory (rows)" for n in sizes)
-             + "".join(f" | N = {n}: floor ms, memory" for n in floors) + " |",
-             "|---|" + "---|" * (len(sizes) + len(floors))]
+    lines = ["| query | " + " | ".join(f"N = {n}: ms disk / memory (rows); floor, memory"
+                                       for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
     for name in names:
         cells = []
         for n in sizes:
             q = results[str(n)]["queries"]["queries"].get(name)
+            f = (_ok(results, n, "floor") or {}).get("queries", {}).get(name)
             cells.append("–" if q is None or "disk_ms" not in q else
-                         f"{q['disk_ms']:.0f} / {q['memory_ms']:.0f} ({q['rows']})")
-        for n in floors:
-            f = results[str(n)]["floor"]["queries"].get(name)
-            cells.append("–" if f is None else f"{f['memory_ms']:.0f}")
+                         f"{q['disk_ms']:.0f} / {q['memory_ms']:.0f} ({q['rows']})"
+                         + ("" if f is None else f"; {f['memory_ms']:.0f}"))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
