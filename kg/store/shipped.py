@@ -3,10 +3,11 @@
 ``vlmskg query`` with neither a store folder nor an endpoint queries the shipped graph.
 Building it (pySHACL validation, HermiT classification) takes seconds, so the built graph is
 saved as N-Quads in the cache folder, under a name taken from the content of every source
-file and of the ``kg`` package itself: a changed case, shape, query or line of code builds it
-again. The file is written whole or not at all (a temporary file renamed into place) and ends
-with a line counting its quads, so that a damaged file is noticed and built again; a cache
-folder that cannot be written only means building every time.
+file and of the ``kg`` package itself, and from the versions of the libraries it uses: a
+changed case, shape, query, line of code or library builds it again. The file is written
+whole or not at all (a temporary file renamed into place) and ends with a line counting its
+quads, so that a damaged file is noticed and built again; a cache folder that cannot be
+written only means building every time.
 
 >>> load_cached(Path("/nonexistent/shipped.nq")) is None
 True
@@ -18,6 +19,7 @@ import hashlib
 import os
 import tempfile
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,6 +33,7 @@ __all__ = ["CACHE_ENV", "cache_folder", "cached_path", "source_digest", "load_ca
 CACHE_ENV = "VLMSKG_CACHE"  #: environment variable naming the cache folder
 _CODE = Path(__file__).resolve().parent.parent  # the kg package
 _END = "# vlms-kg shipped graph, quads: "
+_LIBRARIES = ("pyoxigraph", "rdflib", "pyshacl", "owlready2")  #: the build's parsers and reasoners
 
 
 def cache_folder() -> Path:
@@ -42,12 +45,15 @@ def cache_folder() -> Path:
 
 
 def source_digest() -> str:
-    """SHA-256 over the name and content of every shipped source, stored query and module
-    of the ``kg`` package: equal digests build equal graphs."""
+    """SHA-256 over the path and content of every shipped source, stored query and module
+    of the ``kg`` package, and the versions of the libraries the build runs: equal digests
+    build equal graphs."""
     paths = [s.path for s in project_sources()] + query_files() + sorted(_CODE.rglob("*.py"))
     digest = hashlib.sha256()
+    for library in _LIBRARIES:
+        digest.update(f"{library} {version(library)}\0".encode())
     for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
