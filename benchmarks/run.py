@@ -31,6 +31,7 @@ table (printed and written to benchmarks/out/results.md) and benchmarks/out/scal
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -41,9 +42,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -124,23 +125,35 @@ def measure_incremental(n: int, work: Path, seed: int) -> dict[str, Any]:
             "full": stats.full, "restored_parsed": back.parsed}
 
 
+def _timed(run: Callable[[], Any]) -> tuple[list[float], Any]:
+    """Times of ``run()`` in ms: a warm-up, then three timed runs (for a run slower than
+    SLOW_QUERY_MS, the warm-up only); and what the last run returned."""
+    runs = []
+    for _ in range(4):
+        started = time.perf_counter()
+        result = run()
+        runs.append((time.perf_counter() - started) * 1000)
+        if runs[0] > SLOW_QUERY_MS:
+            break
+    return runs[1:] or runs, result
+
+
+def _example_params(query: Any, seed: int) -> dict[str, str]:
+    """A value for each required parameter: the first synthetic case's tumour."""
+    example = f"https://w3id.org/vlmskg/case/synthetic-cohort-{seed}-c1/tumour"
+    return {p.name: example for p in query.params if p.default is None}
+
+
 def _time_queries(store: Any, seed: int) -> dict[str, tuple[float, int]]:
-    """Every stored query on ``store``: (median ms of 3 runs after a warm-up, rows)."""
+    """Every stored query on ``store``: (median ms of the timed runs, rows)."""
     from kg.catalogue import list_queries
     from kg.queries import run_query
 
-    example = f"https://w3id.org/vlmskg/case/synthetic-cohort-{seed}-c1/tumour"
     timings = {}
     for query in list_queries():
-        params = {p.name: example for p in query.params if p.default is None}
-        runs = []
-        for _ in range(4):  # a warm-up, then three timed runs (one only for a slow query)
-            started = time.perf_counter()
-            rows = run_query(query.name, store, **params)
-            runs.append((time.perf_counter() - started) * 1000)
-            if runs[0] > SLOW_QUERY_MS:
-                break
-        timings[query.name] = (statistics.median(runs[1:] or runs), len(rows))
+        params = _example_params(query, seed)
+        runs, rows = _timed(functools.partial(run_query, query.name, store, **params))
+        timings[query.name] = (statistics.median(runs), len(rows))
     return timings
 
 
@@ -200,14 +213,8 @@ def _flat_queries(name: str, sparql: str, variables: tuple[str, ...]) -> list[st
 
 
 def _best_ms(store: Any, text: str, variables: tuple[str, ...]) -> float:
-    """The best of 3 runs (after a warm-up) of ``text``, rows read as ``run_query`` reads
-    them."""
-    runs = []
-    for _ in range(4):
-        started = time.perf_counter()
-        store.select_values(text, variables)
-        runs.append((time.perf_counter() - started) * 1000)
-    return min(runs[1:])
+    """The best timed run of ``text``, rows read as ``run_query`` reads them."""
+    return min(_timed(lambda: store.select_values(text, variables))[0])
 
 
 def measure_floor(n: int, work: Path, seed: int) -> dict[str, Any]:
@@ -227,13 +234,13 @@ def measure_floor(n: int, work: Path, seed: int) -> dict[str, Any]:
     memory = EmbeddedStore.in_memory_copy(path)
     result: dict[str, Any] = {"scan_disk_ms": _best_ms(EmbeddedStore(path), scan, ("quads",)),
                               "scan_memory_ms": _best_ms(memory, scan, ("quads",)), "queries": {}}
-    example = f"https://w3id.org/vlmskg/case/synthetic-cohort-{seed}-c1/tumour"
     flat: dict[str, tuple[tuple[str, ...], list[str]]] = {}
     quads = []
     for query in list_queries():
-        params = {p.name: example for p in query.params if p.default is None}
+        params = _example_params(query, seed)
         sparql = bind_values(query.sparql, bind_parameters(query, params) or None)
-        rows = list(memory.dataset.query(sparql, use_default_graph_as_union=True))
+        rows = list(cast(Iterable[Any], memory.dataset.query(sparql,
+                                                             use_default_graph_as_union=True)))
         quads += _answer_as_quads(query.name, query.variables, rows)
         flat[query.name] = (query.variables, _flat_queries(query.name, sparql, query.variables))
     memory.dataset.extend(quads)
