@@ -341,7 +341,8 @@ def measure_pyshacl(n: int, work: Path, seed: int) -> dict[str, Any]:
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
         source = report.value(result, SH.sourceShape)
-        shape = source if isinstance(source, URIRef) else schema.owner.get(source, source)
+        shape = (source if isinstance(source, URIRef) or source is None
+                 else schema.owner.get(source, source))
         path = report.value(result, SH.resultPath)
         inverse = report.value(path, SH.inversePath) if path is not None else None
         violations.add((str(report.value(result, SH.focusNode)),
@@ -351,10 +352,40 @@ def measure_pyshacl(n: int, work: Path, seed: int) -> dict[str, Any]:
             "list": _save_violations(work, "pyshacl", n, violations)}
 
 
+#: the query both rdflib and pyoxigraph answer in the ``rdflib`` measurement
+PATIENTS_PER_SEX = """
+    SELECT ?sex (COUNT(DISTINCT ?patient) AS ?patients) WHERE {
+      GRAPH ?g { ?patient <https://w3id.org/vlmskg/vocab/sex> ?sex }
+    } GROUP BY ?sex"""
+
+
+def _partial(result: dict[str, Any]) -> None:
+    """Report figures already measured, kept even if the child fails later."""
+    print("PARTIAL " + json.dumps(result), flush=True)
+
+
 def measure_rdflib(n: int, work: Path, seed: int) -> dict[str, Any]:
+    """rdflib parsing every case file into an in-memory Dataset, one named graph each, then
+    one GROUP BY; first the same with pyoxigraph as the build does it (``load_units``), for
+    the ratio."""
+    import pyoxigraph as ox
     from rdflib import Dataset, URIRef
 
+    from kg.shacl_sparql import load_units
+    from kg.sources import Source
+
     cases, _ = _cohort_files(_paths(work, n, seed))
+    started = time.perf_counter()
+    store = ox.Store()
+    load_units(store, [Source.for_case(case) for case in cases])
+    ours_parse = time.perf_counter() - started
+    started = time.perf_counter()
+    ours_rows = sorted((r["sex"].value, int(r["patients"].value))
+                       for r in cast(Iterable[Any], store.query(PATIENTS_PER_SEX)))
+    ours = {"pyoxigraph_seconds": ours_parse, "pyoxigraph_group_by_seconds":
+            time.perf_counter() - started, "pyoxigraph_quads": len(store)}
+    del store
+    _partial(ours)
     started = time.perf_counter()
     dataset = Dataset()
     for case in cases:
@@ -362,13 +393,11 @@ def measure_rdflib(n: int, work: Path, seed: int) -> dict[str, Any]:
         dataset.graph(URIRef(graph)).parse(case, format="turtle", publicID=graph + "/")
     parse = time.perf_counter() - started
     started = time.perf_counter()
-    rows = list(dataset.query("""
-        SELECT ?sex (COUNT(DISTINCT ?patient) AS ?patients) WHERE {
-          GRAPH ?g { ?patient <https://w3id.org/vlmskg/vocab/sex> ?sex }
-        } GROUP BY ?sex"""))
+    rows = sorted((str(r[0]), int(r[1])) for r in cast(Iterable[Any],
+                                                       dataset.query(PATIENTS_PER_SEX)))
     query = time.perf_counter() - started
-    return {"seconds": parse, "group_by_seconds": query, "groups": len(rows),
-            "triples": len(dataset)}
+    return {**ours, "seconds": parse, "group_by_seconds": query, "groups": len(rows),
+            "triples": len(dataset), "same_answer": rows == ours_rows}
 
 
 def measure_hermit(n: int, work: Path, seed: int) -> dict[str, Any]:
@@ -445,13 +474,30 @@ def run_child(tool: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
         process.communicate()
         return {"status": "timeout", "limit_s": args.timeout}
     wall = time.perf_counter() - started
+    partial: dict[str, Any] = {}
     for line in stdout.splitlines():
+        if line.startswith("PARTIAL "):
+            partial.update(json.loads(line[len("PARTIAL "):]))
         if line.startswith("RESULT "):
             return {"status": "ok", "wall_s": wall, **json.loads(line[len("RESULT "):])}
     error = (stderr.strip().splitlines() or ["no output"])[-1]
     memory = "MemoryError" in stderr or "OutOfMemory" in stderr
-    return {"status": "out of memory" if memory else "error", "error": error[:300],
-            "wall_s": wall}
+    return {**partial, "status": "out of memory" if memory else "error",
+            "error": error[:300], "wall_s": wall}
+
+
+def limit_hit_before(results: dict[str, Any], tool: str, n: int) -> str | None:
+    """Why a reference tool is not run at ``n``: it hit its time or memory limit at a
+    smaller size (it would at ``n`` too, later and with more data).
+
+    >>> limit_hit_before({"1000": {"pyshacl": {"status": "timeout"}}}, "pyshacl", 10000)
+    'timeout at N = 1000'
+    """
+    for smaller in sorted(int(m) for m in results if int(m) < n):
+        status = results[str(smaller)].get(tool, {}).get("status")
+        if status in ("timeout", "out of memory"):
+            return f"{status} at N = {smaller}"
+    return None
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -465,43 +511,95 @@ def _fmt(value: Any, digits: int = 1) -> str:
 def _cell(entry: dict[str, Any] | None, key: str = "seconds", digits: int = 1) -> str:
     if not entry:
         return "–"
+    if entry.get("status") == "not run":
+        return f"not run ({entry.get('reason')})"
     if entry.get("status") != "ok":
         return str(entry.get("status"))
     return _fmt(entry.get(key), digits)
 
 
+def _seconds(value: float | None) -> str:
+    """Seconds to about three significant digits: 1677, 21.1, 0.34, 0.0004."""
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _same_violations(ours: dict[str, Any], reference: dict[str, Any]) -> bool:
+    return bool(json.loads(Path(ours["list"]).read_text())
+                == json.loads(Path(reference["list"]).read_text()))
+
+
+#: each reference tool beside its vlms-kg counterpart on the same data: what is compared,
+#: (tool, key, label) of the reference, (tool, key, label) of ours, and how their results
+#: are compared (None: not compared)
+COMPARISONS: tuple[tuple[str, tuple[str, str, str], tuple[str, str, str],
+                         Callable[[dict[str, Any], dict[str, Any]], Any] | None], ...] = (
+    ("validation", ("pyshacl", "seconds", "pySHACL, whole graph"),
+     ("validate", "seconds", "fast validator"), _same_violations),
+    ("parsing every case file", ("rdflib", "seconds", "rdflib Dataset"),
+     ("rdflib", "pyoxigraph_seconds", "pyoxigraph, as the build parses"), None),
+    ("one GROUP BY (patients per sex)", ("rdflib", "group_by_seconds", "rdflib"),
+     ("rdflib", "pyoxigraph_group_by_seconds", "pyoxigraph, in memory"),
+     lambda ours, reference: reference.get("same_answer")),
+    ("classifying every tumour", ("hermit", "seconds", "HermiT, whole ABox"),
+     ("hermit", "materialize_seconds", "materialiser"),
+     lambda ours, reference: reference.get("agrees")),
+)
+
+
+def _ratio(reference: dict[str, Any], key: str, ours: float | None) -> str:
+    """How many times slower the reference tool was (a lower bound when it timed out)."""
+    if not ours:
+        return "–"
+    if reference.get("status") == "ok" and reference.get(key) is not None:
+        return f"{reference[key] / ours:.0f}×"
+    if reference.get("status") == "timeout":
+        return f"> {reference['limit_s'] / ours:.0f}×"
+    return "–"
+
+
+def comparison_table(results: dict[str, Any]) -> list[str]:
+    """One row per size and reference measurement: the reference tool's time, its vlms-kg
+    counterpart's, the ratio, and whether both found the same."""
+    lines = ["| N | what | reference tool | s | vlms-kg | s | reference ÷ vlms-kg | same result |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n in sorted(int(m) for m in results):
+        r = results[str(n)]
+        for what, (tool, key, label), (our_tool, our_key, our_label), same in COMPARISONS:
+            reference, ours = r.get(tool), r.get(our_tool) or {}
+            if not reference:
+                continue
+            our_seconds = ours.get(our_key)  # also kept from a reference run that failed
+            compared = "–"
+            if same is not None and reference.get("status") == "ok" and ours.get("status") == "ok":
+                compared = {True: "yes", False: "NO"}.get(same(ours, reference), "–")
+            spent = (_seconds(reference.get(key)) if reference.get("status") == "ok"
+                     else _cell(reference))
+            lines.append(f"| {n} | {what} | {label} | {spent} | {our_label} "
+                         f"| {_seconds(our_seconds)} | {_ratio(reference, key, our_seconds)} "
+                         f"| {compared} |")
+    return lines
+
+
 def summarise(results: dict[str, Any]) -> str:
-    """The markdown table, the ratios and the targets."""
+    """The markdown tables (vlms-kg, the reference tools beside it, each query) and the
+    targets."""
     sizes = sorted(int(n) for n in results)
     lines = ["| N | quads | full build s | of it: validate+classify s | load s | peak MB "
-             "| incremental s | slowest query ms, disk / memory | fast validation s "
-             "| pySHACL s | speed-up "
-             "| same violations | rdflib parse s | rdflib GROUP BY s | HermiT s "
-             "| materialise s | agrees |",
-             "|" + "---|" * 17]
+             "| incremental s | slowest query ms, disk / memory | fast validation s |",
+             "|" + "---|" * 9]
     for n in sizes:
         r = results[str(n)]
-        build, val, shacl = r.get("build", {}), r.get("validate", {}), r.get("pyshacl", {})
+        build, query = r.get("build", {}), r.get("queries", {})
         steps = build.get("steps", {}) if build.get("status") == "ok" else {}
-        speedup = same = "–"
-        if val.get("status") == "ok" and shacl.get("status") == "ok":
-            speedup = f"{shacl['seconds'] / val['seconds']:.0f}×"
-            same = str(json.loads(Path(val["list"]).read_text())
-                       == json.loads(Path(shacl["list"]).read_text()))
-        elif val.get("status") == "ok" and shacl.get("status") == "timeout":
-            speedup = f"> {shacl['limit_s'] / val['seconds']:.0f}×"
-        query = r.get("queries", {})
-        hermit = r.get("hermit", {})
         lines.append(
             f"| {n} | {_cell(build, 'quads')} | {_cell(build)} "
             f"| {_fmt(steps.get('parse, validate, classify'))} | {_fmt(steps.get('load'))} "
             f"| {_cell(build, 'peak_mb', 0)} | {_cell(r.get('incremental'), digits=2)} "
             f"| {_cell(query, 'max_ms')} / {_cell(query, 'memory_max_ms')} "
-            f"| {_cell(val)} | {_cell(shacl)} | {speedup} | {same} "
-            f"| {_cell(r.get('rdflib'))} | {_cell(r.get('rdflib'), 'group_by_seconds', 2)} "
-            f"| {_cell(hermit)} | {_cell(hermit, 'materialize_seconds', 2)} "
-            f"| {_cell(hermit, 'agrees')} |")
-    lines += ["", *targets(results), "", *query_table(results)]
+            f"| {_cell(r.get('validate'))} |")
+    lines += ["", *comparison_table(results), "", *targets(results), "", *query_table(results)]
     return "\n".join(lines)
 
 
@@ -511,8 +609,10 @@ def query_table(results: dict[str, Any]) -> list[str]:
     if not sizes:
         return []
     names = sorted(results[str(sizes[-1])]["queries"]["queries"])
+    slopes = query_slopes(results)
     lines = ["| query | " + " | ".join(f"N = {n}: ms disk / memory (rows); floor, memory"
-                                       for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
+                                       for n in sizes)
+             + " | slope 1 000 → 100 000, disk / memory |", "|---|" + "---|" * (len(sizes) + 1)]
     for name in names:
         cells = []
         for n in sizes:
@@ -521,8 +621,49 @@ def query_table(results: dict[str, Any]) -> list[str]:
             cells.append("–" if q is None or "disk_ms" not in q else
                          f"{q['disk_ms']:.0f} / {q['memory_ms']:.0f} ({q['rows']})"
                          + ("" if f is None else f"; {f['memory_ms']:.0f}"))
+        cells.append(" / ".join(f"{x:.2f}" for x in slopes[name]) if name in slopes else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
+
+
+#: vlms-kg's own figures whose growth with N the slope target covers: label → (tool, key)
+GROWTH = {"full build time": ("build", "seconds"),
+          "peak memory of the full build": ("build", "peak_mb"),
+          "incremental rebuild time": ("incremental", "seconds"),
+          "fast validation time": ("validate", "seconds"),
+          "slowest stored query, on disk": ("queries", "max_ms"),
+          "slowest stored query, in memory": ("queries", "memory_max_ms")}
+SLOPE_MIN_MS = 5  #: a query faster than this at 1 000 cases has no meaningful slope
+
+
+def slope(low: float, high: float, n_low: int, n_high: int) -> float:
+    """The slope between two points of the log–log plot: 1 when time grows as N does.
+
+    >>> round(slope(2.0, 200.0, 1000, 100000), 2)
+    1.0
+    """
+    return math.log(high / low) / math.log(n_high / n_low)
+
+
+def _largest(results: dict[str, Any], tool: str) -> tuple[int, dict[str, Any]] | None:
+    """The largest N at which ``tool`` succeeded, and its entry."""
+    done = [(n, e) for n in sorted(map(int, results)) if (e := _ok(results, n, tool))]
+    return done[-1] if done else None
+
+
+def query_slopes(results: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Each stored query's slope from 1 000 to 100 000 cases, (disk, memory), for the
+    queries that take at least SLOPE_MIN_MS at 1 000 cases both ways."""
+    low, high = _ok(results, 1000, "queries"), _ok(results, 100000, "queries")
+    if not low or not high:
+        return {}
+    slopes = {}
+    for name, small in low["queries"].items():
+        big = high["queries"].get(name)
+        if big and min(small["disk_ms"], small["memory_ms"]) >= SLOPE_MIN_MS:
+            slopes[name] = (slope(small["disk_ms"], big["disk_ms"], 1000, 100000),
+                            slope(small["memory_ms"], big["memory_ms"], 1000, 100000))
+    return slopes
 
 
 def _ok(results: dict[str, Any], n: int, tool: str) -> dict[str, Any] | None:
@@ -570,15 +711,21 @@ def targets(results: dict[str, Any]) -> list[str]:
          f"{_fmt(build100 and build100['peak_mb'] / 1024, 2)} GB",
          None if not build100 else (build100["seconds"] <= TARGETS["build_100k_s"]
                                     and build100["peak_mb"] / 1024 <= TARGETS["build_100k_gb"]))
-    build1 = _ok(results, 1000, "build")
-    top = build100 or build10
-    if build1 and top:
-        n_top = 100000 if build100 else 10000
-        slope = math.log(top["seconds"] / build1["seconds"]) / math.log(n_top / 1000)
-        line(f"slope of full build time, 1 000 → {n_top}, ≤ 1.1", f"{slope:.2f}",
-             slope <= TARGETS["slope"])
-    else:
-        line("slope of full build time ≤ 1.1", "–", None)
+    for label, (tool, key) in GROWTH.items():
+        low, top = _ok(results, 1000, tool), _largest(results, tool)
+        if low and top and top[0] > 1000:
+            value = slope(low[key], top[1][key], 1000, top[0])
+            line(f"slope of {label}, 1 000 → {top[0]}, ≤ 1.1", f"{value:.2f}",
+                 value <= TARGETS["slope"])
+        else:
+            line(f"slope of {label} ≤ 1.1", "–", None)
+    steep = {where: sorted(name for name, (d, m) in query_slopes(results).items()
+                           if (d if where == "disk" else m) > TARGETS["slope"])
+             for where in ("disk", "memory")}
+    for where, names in steep.items():
+        out.append(f"  - stored queries of {SLOPE_MIN_MS} ms or more at 1 000 cases whose time "
+                   f"grows faster (slope > 1.1, 1 000 → 100 000), {where}: "
+                   + (", ".join(names) or "none"))
     val, shacl = _ok(results, 10000, "validate"), results.get("10000", {}).get("pyshacl")
     if val and shacl and shacl.get("status") == "ok":
         ratio = shacl["seconds"] / val["seconds"]
@@ -657,7 +804,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         for tool in args.tools:
             print(f"N={n}: {tool} …", flush=True)
-            entry = run_child(tool, n, args)
+            reason = limit_hit_before(results, tool, n) if tool in REFERENCE else None
+            entry = ({"status": "not run", "reason": reason} if reason
+                     else run_child(tool, n, args))
             results.setdefault(str(n), {})[tool] = entry
             results_path.write_text(json.dumps(results, indent=2, sort_keys=True))
             shown = {k: v for k, v in entry.items() if k not in ("queries", "steps")}
