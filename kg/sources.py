@@ -108,13 +108,16 @@ def parse_source(source: Source) -> list[ox.Quad]:
 
 
 def project_sources(
-    cases: Sequence[Path] | None = None, *, include_shapes: bool = True
+    cases: Sequence[Path] | None = None, *, include_shapes: bool = True,
+    publications: Sequence[Path] = ()
 ) -> list[Source]:
-    """The shipped ontology, shapes and publications, plus ``cases`` (default: shipped cases)."""
+    """The shipped ontology, shapes and publications, plus ``publications`` and ``cases``
+    (default: shipped cases)."""
     sources = [Source.for_ontology(p) for p in resources.ontology_files()]
     if include_shapes:
         sources += [Source.for_shapes(p) for p in resources.shape_files()]
-    sources += [Source.for_publication(p) for p in resources.publication_files()]
+    sources += [Source.for_publication(p)
+                for p in [*resources.publication_files(), *publications]]
     case_paths = resources.case_files() if cases is None else cases
     sources += [Source.for_case(p) for p in case_paths]
     return sources

@@ -16,20 +16,23 @@ import pyoxigraph as ox
 import pytest
 
 from kg import resources
-from kg.build import OUTPUT_FILES, BuildResult, build_dataset, write_outputs
+from kg.build import OUTPUT_FILES, BuildResult, build_dataset, serialize_outputs, write_outputs
 from kg.cli import main
 from kg.errors import BuildError
 from kg.namespaces import (
     BASE,
+    CASE,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     QUERIES_GRAPH,
     SHAPES_GRAPH,
+    VLMS,
     VOID_GRAPH,
     case_iri,
     publication_iri,
 )
 from kg.sources import Source, parse_source
+from kg.synth import write_cohort
 from tests.fixtures.graph import select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,5 +303,63 @@ def test_build_into_a_store_redoes_only_the_changed_case(tmp_path: Path,
                     "lms-ivc-two-cases-c2": "66"}
 
 
-def test_publications_without_a_store_is_refused(tmp_path: Path) -> None:
-    assert main(["build", "--publications", str(tmp_path)]) == 2
+def test_publications_folder_without_files_is_refused(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--publications", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert "no publication files (*.ttl) in this folder" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+# --- the fast build: compiled shapes and the materialiser instead of pySHACL and HermiT -------
+
+
+@pytest.fixture(scope="module")
+def built_fast() -> BuildResult:
+    return build_dataset(fast=True)
+
+
+def test_fast_build_writes_the_same_files_as_pyshacl_and_hermit(built: BuildResult,
+                                                                built_fast: BuildResult) -> None:
+    assert serialize_outputs(built_fast) == serialize_outputs(built)
+    assert built_fast.fast and not built_fast.reasoned
+
+
+def test_fast_build_infers_the_vessel_of_each_tumour(built_fast: BuildResult) -> None:
+    # the reports: two tumours of the inferior vena cava, one of the femoral vein
+    rows = select(built_fast.store, f"""SELECT ?case ?class WHERE {{
+        GRAPH ?case {{ ?case <{VLMS.hasTumour}> ?tumour }}
+        GRAPH <{INFERRED_GRAPH}> {{ ?tumour a ?class }}
+        FILTER(?class IN (<{VLMS.InferiorVenaCavaLeiomyosarcoma}>,
+                          <{VLMS.FemoralVeinLeiomyosarcoma}>)) }}""")
+    assert {(r["case"].removeprefix(str(CASE)), r["class"].removeprefix(str(VLMS)))
+            for r in rows} == {("lms-ivc-two-cases-c1", "InferiorVenaCavaLeiomyosarcoma"),
+                               ("lms-ivc-two-cases-c2", "InferiorVenaCavaLeiomyosarcoma"),
+                               ("lms-femoral-vein-c1", "FemoralVeinLeiomyosarcoma")}
+
+
+def test_fast_build_refuses_a_case_violating_the_shapes(case_copy: Path, previous_outputs: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    case = case_copy / "lms-femoral-vein-c1.ttl"
+    case.write_text(case.read_text(encoding="utf-8").replace('"72"^^xsd:integer',
+                                                             '"172"^^xsd:integer'),
+                    encoding="utf-8")
+    assert main(["build", "--fast", "--cases", str(case_copy),
+                 "--out", str(previous_outputs)]) == 1
+    assert "lms-femoral-vein-c1" in capsys.readouterr().err
+    assert_untouched(previous_outputs)
+
+
+def test_fast_build_of_a_synthetic_cohort_with_its_publication(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_cohort(tmp_path / "cohort", 20, 3)
+    out = tmp_path / "dist"
+    assert main(["build", "--fast", "--cases", str(tmp_path / "cohort" / "cases"),
+                 "--publications", str(tmp_path / "cohort" / "publications"),
+                 "--out", str(out)]) == 0
+    assert "cases: 20" in capsys.readouterr().out
+    store = ox.Store()
+    store.load(path=out / "vlms-kg.nq", format=ox.RdfFormat.N_QUADS)
+    rows = select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE "
+                         f"{{ GRAPH ?c {{ ?c a <{VLMS.SyntheticCase}> }} }}")
+    assert int(rows[0]["n"]) == 20
