@@ -212,6 +212,23 @@ def _flat_queries(name: str, sparql: str, variables: tuple[str, ...]) -> list[st
     return [f"{head} {plain} }} {order}", f"{head} {hashed} }} {order}"]
 
 
+_VLMS = "https://w3id.org/vlmskg/vocab/"
+#: the steps every row-per-case query is made of, each over all the cases, timed in memory
+#: (name → query, result variables): how their cost per row grows with N bounds the slope of
+#: the stored queries on this engine
+PRIMITIVES = {
+    "every case: one class scan": (f"SELECT ?case WHERE {{ ?case a <{_VLMS}Case> }}", ("case",)),
+    "every case, sorted": (f"SELECT ?case WHERE {{ ?case a <{_VLMS}Case> }} ORDER BY ?case",
+                           ("case",)),
+    "every case and its patient: one index look-up per case": (
+        f"SELECT ?case ?patient WHERE {{ ?case a <{_VLMS}Case> . "
+        f"?case <{_VLMS}hasPatient> ?patient }}", ("case", "patient")),
+    "every case and its patient: two scans, hash-joined": (
+        f"SELECT ?case ?patient WHERE {{ ?case a <{_VLMS}Case> . "
+        f"{{ SELECT * WHERE {{ ?case <{_VLMS}hasPatient> ?patient }} }} }}", ("case", "patient")),
+}
+
+
 def _best_ms(store: Any, text: str, variables: tuple[str, ...]) -> float:
     """The best timed run of ``text``, rows read as ``run_query`` reads them."""
     return min(_timed(lambda: store.select_values(text, variables))[0])
@@ -233,7 +250,10 @@ def measure_floor(n: int, work: Path, seed: int) -> dict[str, Any]:
     scan = "SELECT (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } }"
     memory = EmbeddedStore.in_memory_copy(path)
     result: dict[str, Any] = {"scan_disk_ms": _best_ms(EmbeddedStore(path), scan, ("quads",)),
-                              "scan_memory_ms": _best_ms(memory, scan, ("quads",)), "queries": {}}
+                              "scan_memory_ms": _best_ms(memory, scan, ("quads",)), "queries": {},
+                              "primitives_memory_ms": {
+                                  name: _best_ms(memory, text, variables)
+                                  for name, (text, variables) in PRIMITIVES.items()}}
     flat: dict[str, tuple[tuple[str, ...], list[str]]] = {}
     quads = []
     for query in list_queries():
@@ -417,16 +437,18 @@ def measure_hermit(n: int, work: Path, seed: int) -> dict[str, Any]:
                             format=ox.RdfFormat.N_TRIPLES) or b""
     bodies = {case.stem: ox.serialize((q.triple for q in parse_source(Source.for_case(case))),
                                       format=ox.RdfFormat.N_TRIPLES) or b"" for case in cases}
-    started = time.perf_counter()
-    hermit = infer_case_types(ontology, bodies)
-    seconds = time.perf_counter() - started
     store = ox.Store()
     store.load(ontology, format=ox.RdfFormat.N_TRIPLES)
     load_units(store, [Source.for_case(p) for p in cases])
     started = time.perf_counter()
     classifier = Classifier.from_ontology(ontology)
     mine = sorted(p for pairs in classifier.tumour_types(store).values() for p in pairs)
-    return {"seconds": seconds, "materialize_seconds": time.perf_counter() - started,
+    materialize = time.perf_counter() - started
+    _partial({"materialize_seconds": materialize})  # kept if HermiT then times out
+    del store
+    started = time.perf_counter()
+    hermit = infer_case_types(ontology, bodies)
+    return {"seconds": time.perf_counter() - started, "materialize_seconds": materialize,
             "types": len(hermit), "agrees": mine == hermit}
 
 
@@ -471,19 +493,26 @@ def run_child(tool: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
         stdout, stderr = process.communicate(timeout=args.timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return {"status": "timeout", "limit_s": args.timeout}
+        stdout, _ = process.communicate()
+        return {**_partials(stdout), "status": "timeout", "limit_s": args.timeout}
     wall = time.perf_counter() - started
-    partial: dict[str, Any] = {}
+    partial = _partials(stdout)
     for line in stdout.splitlines():
-        if line.startswith("PARTIAL "):
-            partial.update(json.loads(line[len("PARTIAL "):]))
         if line.startswith("RESULT "):
             return {"status": "ok", "wall_s": wall, **json.loads(line[len("RESULT "):])}
     error = (stderr.strip().splitlines() or ["no output"])[-1]
     memory = "MemoryError" in stderr or "OutOfMemory" in stderr
     return {**partial, "status": "out of memory" if memory else "error",
             "error": error[:300], "wall_s": wall}
+
+
+def _partials(stdout: str | None) -> dict[str, Any]:
+    """The figures a child reported before it stopped (its ``PARTIAL`` lines)."""
+    partial: dict[str, Any] = {}
+    for line in (stdout or "").splitlines():
+        if line.startswith("PARTIAL "):
+            partial.update(json.loads(line[len("PARTIAL "):]))
+    return partial
 
 
 def limit_hit_before(results: dict[str, Any], tool: str, n: int) -> str | None:
@@ -726,6 +755,15 @@ def targets(results: dict[str, Any]) -> list[str]:
         out.append(f"  - stored queries of {SLOPE_MIN_MS} ms or more at 1 000 cases whose time "
                    f"grows faster (slope > 1.1, 1 000 → 100 000), {where}: "
                    + (", ".join(names) or "none"))
+    for name in PRIMITIVES:
+        times = {n: e["primitives_memory_ms"][name] for n in map(int, results)
+                 if (e := _ok(results, n, "floor")) and name in e.get("primitives_memory_ms", {})}
+        if 1000 in times and 100000 in times:
+            growth = slope(times[1000], times[100000], 1000, 100000)
+            out.append(f"  - a step of every row-per-case query, in memory ({name}): "
+                       + ", ".join(f"{t * 1000 / n:.2f} µs per case at N = {n}"
+                                   for n, t in sorted(times.items()))
+                       + f"; slope 1 000 → 100 000: {growth:.2f}")
     val, shacl = _ok(results, 10000, "validate"), results.get("10000", {}).get("pyshacl")
     if val and shacl and shacl.get("status") == "ok":
         ratio = shacl["seconds"] / val["seconds"]
