@@ -745,11 +745,11 @@ def targets(results: dict[str, Any]) -> list[str]:
         if low and top and top[0] > 1000:
             value = slope(low[key], top[1][key], 1000, top[0])
             line(f"slope of {label}, 1 000 → {top[0]}, ≤ 1.1", f"{value:.2f}",
-                 value <= TARGETS["slope"])
+                 round(value, 2) <= TARGETS["slope"])
         else:
             line(f"slope of {label} ≤ 1.1", "–", None)
     steep = {where: sorted(name for name, (d, m) in query_slopes(results).items()
-                           if (d if where == "disk" else m) > TARGETS["slope"])
+                           if round(d if where == "disk" else m, 2) > TARGETS["slope"])
              for where in ("disk", "memory")}
     for where, names in steep.items():
         out.append(f"  - stored queries of {SLOPE_MIN_MS} ms or more at 1 000 cases whose time "
