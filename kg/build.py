@@ -37,7 +37,7 @@ from kg.materialize import Classifier
 from kg.namespaces import CASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, VLMS, VOID_GRAPH
 from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
 from kg.queries import export_catalogue
-from kg.reason import reason_store
+from kg.reason import graph_ntriples, reason_store
 from kg.shacl_sparql import validate_files_fast
 from kg.sources import Source, SourceKind, parse_source, project_sources
 from kg.validate import validate_files
@@ -129,8 +129,7 @@ def _tumour_types(store: ox.Store, case_ids: Sequence[str], fast: bool) -> list[
     or by the materialiser."""
     if not fast:
         return reason_store(store, case_ids)
-    ontology = store.dump(format=ox.RdfFormat.N_TRIPLES,
-                          from_graph=ox.NamedNode(str(ONTOLOGY_GRAPH))) or b""
+    ontology = graph_ntriples(store, str(ONTOLOGY_GRAPH))
     by_graph = Classifier.from_ontology(ontology).tumour_types(store)
     return [pair for pairs in by_graph.values() for pair in pairs]
 

@@ -34,7 +34,8 @@ import pyoxigraph as ox
 from kg.errors import ReasonerError
 from kg.namespaces import ONTOLOGY_GRAPH, VLMS, case_iri
 
-__all__ = ["JAVA_HINT", "java_available", "infer_tumour_types", "infer_case_types", "reason_store"]
+__all__ = ["JAVA_HINT", "graph_ntriples", "java_available", "infer_tumour_types",
+           "infer_case_types", "reason_store"]
 
 JAVA_HINT = "install a Java runtime (apt-get install default-jre-headless)"
 
@@ -155,10 +156,13 @@ def infer_case_types(ontology_ntriples: bytes,
                              "outside a property's range, then run 'vlmskg reason' again")
 
 
+def graph_ntriples(store: ox.Store, graph: str) -> bytes:
+    """The named graph ``graph`` of ``store`` as N-Triples (the reasoners' input)."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+
 def reason_store(store: ox.Store, case_ids: Iterable[str]) -> list[tuple[str, str]]:
     """Classify the tumours of the given case graphs of ``store`` against its ontology graph."""
-    def dump(graph: str) -> bytes:
-        return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
-
-    return infer_case_types(dump(str(ONTOLOGY_GRAPH)),
-                            {case: dump(str(case_iri(case))) for case in case_ids})
+    return infer_case_types(graph_ntriples(store, str(ONTOLOGY_GRAPH)),
+                            {case: graph_ntriples(store, str(case_iri(case)))
+                             for case in case_ids})
