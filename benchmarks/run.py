@@ -94,7 +94,7 @@ def measure_synth(n: int, work: Path, seed: int) -> dict[str, Any]:
 
 
 def measure_build(n: int, work: Path, seed: int) -> dict[str, Any]:
-    from kg.incremental import build_store
+    from kg.building.incremental import build_store
 
     paths = _paths(work, n, seed)
     cases, publications = _cohort_files(paths)
@@ -105,7 +105,7 @@ def measure_build(n: int, work: Path, seed: int) -> dict[str, Any]:
 
 
 def measure_incremental(n: int, work: Path, seed: int) -> dict[str, Any]:
-    from kg.incremental import build_store
+    from kg.building.incremental import build_store
 
     paths = _paths(work, n, seed)
     cases, publications = _cohort_files(paths)
@@ -146,8 +146,8 @@ def _example_params(query: Any, seed: int) -> dict[str, str]:
 
 def _time_queries(store: Any, seed: int) -> dict[str, tuple[float, int]]:
     """Every stored query on ``store``: (median ms of the timed runs, rows)."""
-    from kg.catalogue import list_queries
-    from kg.queries import run_query
+    from kg.queries.catalogue import list_queries
+    from kg.queries.run import run_query
 
     timings = {}
     for query in list_queries():
@@ -241,8 +241,8 @@ def measure_floor(n: int, work: Path, seed: int) -> dict[str, Any]:
     put next to the data in an in-memory copy of the store. On disk there is no such floor:
     each stored string costs a lookup, so reading an answer back can be slower than computing
     it."""
-    from kg.catalogue import list_queries
-    from kg.queries import bind_parameters
+    from kg.queries.catalogue import list_queries
+    from kg.queries.run import bind_parameters
     from kg.store import EmbeddedStore
     from kg.store.sparql import bind_values
 
@@ -303,9 +303,9 @@ def measure_validate(n: int, work: Path, seed: int) -> dict[str, Any]:
     import pyoxigraph as ox
 
     from kg import resources
-    from kg.incremental import CHUNK_SIZE
-    from kg.shacl_sparql import load_units, shapes_for_project, validate_store
-    from kg.sources import Source
+    from kg.building.incremental import CHUNK_SIZE
+    from kg.validation.compiled import load_units, shapes_for_project, validate_store
+    from kg.sources.files import Source
 
     files, extra = _validation_files(n, work, seed)
     schema, compiled = shapes_for_project()
@@ -337,8 +337,8 @@ def measure_pyshacl(n: int, work: Path, seed: int) -> dict[str, Any]:
     from rdflib import SH, Graph, URIRef
 
     from kg import resources
-    from kg.shacl_sparql import load_units
-    from kg.sources import Source
+    from kg.validation.compiled import load_units
+    from kg.sources.files import Source
     from kg.validation.graph import _DataGraph
     from kg.validation.schema import load_schema
 
@@ -391,8 +391,8 @@ def measure_rdflib(n: int, work: Path, seed: int) -> dict[str, Any]:
     import pyoxigraph as ox
     from rdflib import Dataset, URIRef
 
-    from kg.shacl_sparql import load_units
-    from kg.sources import Source
+    from kg.validation.compiled import load_units
+    from kg.sources.files import Source
 
     cases, _ = _cohort_files(_paths(work, n, seed))
     started = time.perf_counter()
@@ -425,10 +425,10 @@ def measure_hermit(n: int, work: Path, seed: int) -> dict[str, Any]:
     import pyoxigraph as ox
 
     from kg import resources
-    from kg.materialize import Classifier
-    from kg.reason import infer_case_types
-    from kg.shacl_sparql import load_units
-    from kg.sources import Source, parse_source
+    from kg.reasoning.materialize import Classifier
+    from kg.reasoning.hermit import infer_case_types
+    from kg.validation.compiled import load_units
+    from kg.sources.files import Source, parse_source
 
     owlready2.reasoning.JAVA_MEMORY = int(os.environ.get("BENCH_MEMORY_MB", "12000"))
     cases, _ = _cohort_files(_paths(work, n, seed))

@@ -6,9 +6,9 @@ True
 """
 
 from kg.api import KnowledgeGraph
-from kg.build import BuildResult, build_dataset, write_outputs
+from kg.building.pipeline import BuildResult, build_dataset, write_outputs
 from kg.errors import KGError
-from kg.queries import run_query
+from kg.queries.run import run_query
 
 __all__ = ["BuildResult", "KnowledgeGraph", "KGError", "build_dataset", "run_query",
            "write_outputs"]

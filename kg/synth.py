@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from kg import resources
 from kg.errors import InputError, KGError
 from kg.namespaces import CASE, OBO, PUBLICATION, VLMS
-from kg.sources import Source, load_sources
+from kg.sources.files import Source, load_sources
 
 __all__ = [
     "ZIPF_EXPONENT",

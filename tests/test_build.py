@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import resources
-from kg.build import OUTPUT_FILES, BuildResult, build_dataset, serialize_outputs, write_outputs
+from kg.building.pipeline import OUTPUT_FILES, BuildResult, build_dataset, serialize_outputs, write_outputs
 from kg.cli import main
 from kg.errors import BuildError
 from kg.namespaces import (
@@ -31,7 +31,7 @@ from kg.namespaces import (
     case_iri,
     publication_iri,
 )
-from kg.sources import Source, parse_source
+from kg.sources.files import Source, parse_source
 from kg.synth import write_cohort
 from tests.fixtures.graph import select
 

@@ -11,7 +11,7 @@ import pytest
 
 from kg import resources
 from kg.errors import InputError, ValidationFailed
-from kg.incremental import CACHE_FILE, build_store
+from kg.building.incremental import CACHE_FILE, build_store
 from kg.namespaces import INFERRED_GRAPH
 from kg.synth import write_cohort
 

@@ -22,7 +22,7 @@ from rdflib import Literal
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from kg.errors import EndpointError, KGError
-from kg.load import dataset_graphs, load_dataset, read_dataset
+from kg.store.load import dataset_graphs, load_dataset, read_dataset
 from kg.namespaces import CASE, case_iri
 from kg.store import RemoteStore, open_store
 from kg.store.server import OxigraphServer, free_port

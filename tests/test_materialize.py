@@ -17,9 +17,9 @@ import pytest
 
 from kg import resources
 from kg.errors import ReasonerError
-from kg.materialize import Classifier, materialize_tumour_types
-from kg.reason import infer_case_types
-from kg.sources import Source, parse_source
+from kg.reasoning.materialize import Classifier, materialize_tumour_types
+from kg.reasoning.hermit import infer_case_types
+from kg.sources.files import Source, parse_source
 from kg.synth import write_cohort
 
 VLMS = "https://w3id.org/vlmskg/vocab/"

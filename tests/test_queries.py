@@ -18,10 +18,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg.catalogue import list_queries
+from kg.queries.catalogue import list_queries
 from kg.cli import main
 from kg.errors import ParameterError, UnknownQueryError
-from kg.queries import run_query
+from kg.queries.run import run_query
 from kg.store import EmbeddedStore, Store
 
 FEMORAL, IVC1, IVC2 = "lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"

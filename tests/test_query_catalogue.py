@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.catalogue import (
+from kg.queries.catalogue import (
     QUERY,
     SCHEMA,
     Parameter,
@@ -30,7 +30,7 @@ from kg.catalogue import (
 from kg.cli import main
 from kg.commands.query import format_rows, parse_params
 from kg.errors import InputError, ParameterError, UnknownQueryError
-from kg.queries import bind_parameters, row_type, to_python
+from kg.queries.run import bind_parameters, row_type, to_python
 from kg.resources import query_files
 from kg.store.sparql import query_variables
 

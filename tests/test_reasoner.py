@@ -11,10 +11,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.build import BuildResult
+from kg.building.pipeline import BuildResult
 from kg.errors import ReasonerError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, case_iri
-from kg.reason import JAVA_HINT, infer_case_types, infer_tumour_types
+from kg.reasoning.hermit import JAVA_HINT, infer_case_types, infer_tumour_types
 from tests.fixtures.graph import select
 
 pytestmark = pytest.mark.java

@@ -1,6 +1,6 @@
 """The fast validator (SHACL compiled to SPARQL) against pySHACL, case by case.
 
-pySHACL (:mod:`kg.validate`) is the reference: on the shipped cases and on synthetic cases
+pySHACL (:mod:`kg.validation.validate`) is the reference: on the shipped cases and on synthetic cases
 broken on purpose, the fast engine must report the same results — focus node, path,
 severity, shape, value and message — for every case. Blank-node labels inside a message
 differ from run to run in both engines, so they are masked.
@@ -16,9 +16,9 @@ from rdflib import Graph
 
 from kg import resources
 from kg.errors import InputError
-from kg.shacl_sparql import compile_shapes, validate_files_fast
+from kg.validation.compiled import compile_shapes, validate_files_fast
 from kg.synth import write_cohort
-from kg.validate import validate_files
+from kg.validation.validate import validate_files
 
 SEED = 11
 CASES = 13

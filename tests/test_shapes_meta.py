@@ -11,7 +11,7 @@ from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.resources import ontology_files, shape_files
-from kg.sources import Source, parse_source
+from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 
 VSH = "https://w3id.org/vlmskg/shapes/"

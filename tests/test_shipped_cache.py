@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import BuildResult
-from kg.queries import run_query
+from kg.building.pipeline import BuildResult
+from kg.queries.run import run_query
 from kg.store import open_store
 from kg.store.shipped import (
     CACHE_ENV,

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import InputError, ParameterError
-from kg.load import load_dataset
+from kg.store.load import load_dataset
 from kg.namespaces import case_iri
 from kg.store import EmbeddedStore, RemoteStore, Store, open_store
 from tests.fixtures.server import start_server

@@ -15,7 +15,7 @@ from kg.cli import main
 from kg.errors import InputError
 from kg.namespaces import OBO, VLMS
 from kg.synth import MANIFEST, ranked_sites, render_case, site_weights, write_cohort
-from kg.validate import validate_files
+from kg.validation.validate import validate_files
 
 #: the ranking the femoral-vein report gives, most frequent first (IVC 1st, aorta 6th).
 REPORTED_RANKING = [

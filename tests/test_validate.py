@@ -1,4 +1,4 @@
-"""``kg.validate`` and ``vlmskg validate``: the shipped cases pass the shapes, and each
+"""``kg.validation.validate`` and ``vlmskg validate``: the shipped cases pass the shapes, and each
 broken fixture (a copy of tests/data/valid/minimal.ttl breaking one rule) fails with the
 expected shape, severity and message, without stopping the other files."""
 
@@ -13,7 +13,7 @@ import pytest
 from kg.commands import validate as validate_command
 from kg.errors import InputError, ValidationFailed
 from kg.resources import case_files, publication_files
-from kg.validate import ValidationReport, compact, validate_files
+from kg.validation.validate import ValidationReport, compact, validate_files
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken"

@@ -42,7 +42,7 @@ from kg.api.cases import (
 from kg.api.labels import pick_label
 from kg.api.vocabulary import Vocabulary
 from kg.namespaces import INFERRED_GRAPH, OBO, VLMS, case_id
-from kg.queries import to_python
+from kg.queries.run import to_python
 from kg.store.base import Store
 
 __all__ = ["read_case"]

@@ -34,7 +34,7 @@ from kg.api.traversal import Edge, Node, node_exists, shortest_path, to_iri
 from kg.api.vocabulary import Vocabulary
 from kg.errors import ParameterError, UnknownCaseError
 from kg.namespaces import CASE, case_id, case_iri, obo
-from kg.queries import run_query
+from kg.queries.run import run_query
 from kg.store import Store, open_store
 
 __all__ = ["KnowledgeGraph", "SEXES"]

@@ -32,7 +32,7 @@ from kg.api.labels import labels_by_node, pick_label
 from kg.errors import ParameterError
 from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
 from kg.namespaces import obo
-from kg.queries import to_python
+from kg.queries.run import to_python
 from kg.store.base import Store
 
 __all__ = [

@@ -25,7 +25,7 @@ from rdflib import URIRef
 
 from kg.api.labels import labels_by_node
 from kg.namespaces import BASE, ONTOLOGY_GRAPH
-from kg.queries import to_python
+from kg.queries.run import to_python
 from kg.store.base import Store
 
 __all__ = ["Vocabulary"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import build_dataset
+from kg.building.pipeline import build_dataset
 from kg.commands.build import cases_in
-from kg.load import load_dataset, read_dataset
+from kg.store.load import load_dataset, read_dataset
 from kg.store.remote import RemoteStore
 
 __all__ = ["register", "run", "add_dataset_arguments", "dataset_from"]

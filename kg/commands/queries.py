@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from kg.catalogue import export_catalogue, list_queries
+from kg.queries.catalogue import export_catalogue, list_queries
 from kg.errors import InputError
 
 __all__ = ["register", "run"]

@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kg.catalogue import get_query
+from kg.queries.catalogue import get_query
 from kg.errors import ParameterError
-from kg.queries import bind_parameters, run_query
+from kg.queries.run import bind_parameters, run_query
 from kg.store import open_store
 
 __all__ = ["register", "run", "parse_params", "format_rows", "FORMATS"]

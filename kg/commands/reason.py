@@ -6,8 +6,8 @@ import argparse
 
 from kg.commands.build import cases_in
 from kg.namespaces import CASE, OBO, VLMS
-from kg.reason import reason_store
-from kg.sources import SourceKind, load_sources, project_sources
+from kg.reasoning.hermit import reason_store
+from kg.sources.files import SourceKind, load_sources, project_sources
 
 __all__ = ["register", "run"]
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kg.resources import case_files
-from kg.validate import ValidationReport, ValidationResult, validate_files
+from kg.validation.validate import ValidationReport, ValidationResult, validate_files
 from kg.validation.report import compact_text
 
 __all__ = ["register", "run", "format_text", "format_json", "FORMATS"]

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import query_files
-from kg.sources import project_sources
+from kg.sources.files import project_sources
 
 __all__ = ["CACHE_ENV", "cache_folder", "cached_path", "source_digest", "load_cached",
            "save_cached", "shipped_dataset", "forget_loaded"]
@@ -99,7 +99,7 @@ def _dataset(digest: str) -> ox.Store:
     cached = load_cached(path)
     if cached is not None:
         return cached
-    from kg.build import build_dataset  # the build pulls in the validator and reasoner
+    from kg.building.pipeline import build_dataset  # the build pulls in the validator and reasoner
 
     built = build_dataset().store
     save_cached(built, path)

@@ -1,3 +1,7 @@
-"""The parts of ``kg.validate``: the report types (``report``), the ontology and shapes
-read once per run (``schema``), validating one case or publication graph (``graph``) and
-scoring its recommended fields (``completeness``). Use :func:`kg.validate.validate_files`."""
+"""Validation: cases and publications against the SHACL shapes.
+
+``validate`` checks files one case graph at a time with pySHACL (use
+:func:`kg.validation.validate.validate_files`); ``compiled`` runs the same shapes compiled
+to SPARQL over a whole store; ``report``, ``schema``, ``graph`` and ``completeness`` are the
+result types, the ontology and shapes read once per run, one graph's check and its score.
+"""

@@ -6,7 +6,7 @@ the value sets the shapes check, so pySHACL runs without inference), the ``conte
 own nodes are kept: the context is validated on its own.
 
 >>> from kg.resources import case_files
->>> from kg.sources import Source, parse_source
+>>> from kg.sources.files import Source, parse_source
 >>> from kg.validation.schema import load_schema
 >>> source = Source.for_case(case_files()[0])
 >>> graph = FileGraph(source, parse_source(source))
@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.errors import InputError
-from kg.sources import Source
+from kg.sources.files import Source
 from kg.store.terms import to_oxigraph, to_rdflib
 from kg.validation.report import SEVERITIES, SHAPES, ValidationResult, compact, compact_text
 from kg.validation.schema import Schema, path_text

@@ -24,7 +24,7 @@ from rdflib import SH, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg import resources
-from kg.sources import Source, parse_source
+from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 from kg.validation.report import PREFIXES
 

@@ -1,6 +1,6 @@
 """Classify every tumour at once: HermiT classifies the ontology once, SPARQL does the rest.
 
-:mod:`kg.reason` gives the whole ABox to HermiT, which takes minutes past a few thousand
+:mod:`kg.reasoning.hermit` gives the whole ABox to HermiT, which takes minutes past a few thousand
 cases. Here HermiT sees only the TBox, once, and the instance types of the tumours are
 then materialised with SPARQL over all case graphs in one pass per defined class:
 
@@ -15,13 +15,13 @@ then materialised with SPARQL over all case graphs in one pass per defined class
    follows sub-properties, inverses and transitivity, unions and intersections as such;
 4. a tumour's types are its asserted types, those implied by domains and ranges, and the
    defined classes it belongs to, closed upwards in HermiT's hierarchy — the same list that
-   :func:`kg.reason.infer_tumour_types` gives (types the data does not assert, no
+   :func:`kg.reasoning.hermit.infer_tumour_types` gives (types the data does not assert, no
    ``owl:Thing``).
 
 A construct outside this fragment (``owl:allValuesFrom``, cardinalities, ``owl:oneOf``,
 ``owl:complementOf``, property chains, keys, reflexive properties) raises
 :class:`kg.errors.ReasonerError` when the classifier is built. The classifier checks no
-consistency: that stays with HermiT (:mod:`kg.reason`) and the shapes.
+consistency: that stays with HermiT (:mod:`kg.reasoning.hermit`) and the shapes.
 
 >>> import json
 >>> vein_tumour = "http://example.org/VeinTumour"  # ≡ ∃arisesFrom.Vein
@@ -51,7 +51,7 @@ import pyoxigraph as ox
 
 from kg.errors import ReasonerError
 from kg.namespaces import VLMS
-from kg.reason import _run_hermit
+from kg.reasoning.hermit import _run_hermit
 
 __all__ = ["Classifier", "materialize_tumour_types"]
 
@@ -354,7 +354,7 @@ class Classifier:
     def tumour_types(self, store: ox.Store) -> dict[str, list[tuple[str, str]]]:
         """Case graph → sorted ``(tumour IRI, class IRI)`` for every type entailed for a
         tumour (an object of ``vlms:hasTumour``) and not asserted, as
-        :func:`kg.reason.infer_tumour_types` lists them.
+        :func:`kg.reasoning.hermit.infer_tumour_types` lists them.
 
         ``store`` holds the case graphs and, for individuals the ontology types, the
         ontology; queries see the union of its graphs.
@@ -522,7 +522,7 @@ def _properties(store: ox.Store) -> tuple[dict[str, _Property], dict[str, set[st
 
 def materialize_tumour_types(ontology_ntriples: bytes,
                              case_ntriples: bytes) -> list[tuple[str, str]]:
-    """Like :func:`kg.reason.infer_tumour_types`: ``(tumour, class)`` for every type
+    """Like :func:`kg.reasoning.hermit.infer_tumour_types`: ``(tumour, class)`` for every type
     entailed and not asserted, with HermiT classifying the ontology only."""
     classifier = Classifier.from_ontology(ontology_ntriples)
     store = ox.Store()

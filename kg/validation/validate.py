@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kg import resources
 from kg.errors import InputError
-from kg.sources import Source, parse_source
+from kg.sources.files import Source, parse_source
 from kg.validation.completeness import completeness
 from kg.validation.graph import FileGraph, validate_graph
 from kg.validation.report import SEVERITIES, SHAPES, ValidationReport, ValidationResult, compact

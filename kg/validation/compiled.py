@@ -4,8 +4,8 @@
 whose rows are the violations (focus node, value, and the variables of a message
 template); :func:`validate_store` runs them once over a pyoxigraph store holding the
 ontology, the publications and many case graphs, and gives the same
-:class:`kg.validate.ValidationResult` rows (and completeness) as pySHACL does case by case
-in :mod:`kg.validate`.
+:class:`kg.validation.validate.ValidationResult` rows (and completeness) as pySHACL does case by case
+in :mod:`kg.validation.validate`.
 
 The subset of SHACL compiled: targets (``sh:targetClass``, ``sh:targetNode``,
 ``sh:targetObjectsOf``, ``sh:targetSubjectsOf``, SHACL-AF ``sh:SPARQLTarget``); property
@@ -17,7 +17,7 @@ paths (IRI, inverse, sequence, alternative, ``*``/``+``/``?``); ``sh:minCount``,
 ``sh:sparql`` SELECT constraints with ``$this`` (and ``$PATH``). Any other SHACL term in a
 shape raises :class:`kg.errors.InputError` when the shapes are compiled; nothing is skipped.
 
-How the per-case semantics of :mod:`kg.validate` are kept while running once: pySHACL sees,
+How the per-case semantics of :mod:`kg.validation.validate` are kept while running once: pySHACL sees,
 for one case, that case's graph plus the ontology and the publications. Run over the union
 of many case graphs, the queries give the same answer as long as no case graph mentions a
 node of another case, or says anything about a node outside its own namespace (an ontology
@@ -49,7 +49,7 @@ from rdflib.term import Node
 from kg import resources
 from kg.errors import InputError
 from kg.namespaces import CASE
-from kg.sources import Source, parse_source
+from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 from kg.validation.graph import FileGraph, _suggestion
 from kg.validation.report import SEVERITIES, ValidationReport, ValidationResult, compact_text
@@ -123,7 +123,7 @@ class Check:
     shape: str
     severity: str
     message: str
-    path: str | None  #: the result path of a property shape, as :mod:`kg.validate` writes it
+    path: str | None  #: the result path of a property shape, as :mod:`kg.validation.validate` writes it
     query: str
     focus: str = ""  #: the group pattern in ``query`` that binds ?this to the focus nodes
     value_is_focus: bool = False  #: a node-level constraint: the value is the focus node
@@ -170,7 +170,7 @@ class _Compiler:
     def fail(self, shape: Node, what: str) -> InputError:
         return InputError(f"shape {self.name(shape)}: {what}", file=self.where,
                           hint="the fast validator compiles only the SHACL subset listed in "
-                               "kg/shacl_sparql.py; use another construct, or extend the compiler")
+                               "kg/validation/compiled.py; use another construct, or extend the compiler")
 
     def name(self, shape: Node) -> str:
         if isinstance(shape, URIRef):
@@ -251,7 +251,7 @@ class _Compiler:
         raise self.fail(node, "this sh:path form is not supported")
 
     def path_text(self, node: Node) -> str:
-        """The result path as :mod:`kg.validate` writes it: an IRI, or ``^`` and an IRI."""
+        """The result path as :mod:`kg.validation.validate` writes it: an IRI, or ``^`` and an IRI."""
         if isinstance(node, URIRef):
             return str(node)
         inverse = self.one(node, SH.inversePath)
@@ -567,7 +567,7 @@ _COMPILED: dict[int, tuple[Schema, CompiledShapes]] = {}
 
 
 def shapes_for_project() -> tuple[Schema, CompiledShapes]:
-    """The project's ontology and shapes (read as :mod:`kg.validate` reads them), compiled
+    """The project's ontology and shapes (read as :mod:`kg.validation.validate` reads them), compiled
     once per version of the files."""
     schema = load_schema()
     if id(schema) not in _COMPILED:
@@ -612,7 +612,7 @@ def _case_of(node: ox.NamedNode | ox.BlankNode | ox.Literal, store: ox.Store) ->
 
 def _describe(store: ox.Store, node: ox.NamedNode | ox.BlankNode | ox.Literal,
               graph: ox.NamedNode, seen: frozenset = frozenset()) -> str:
-    """A stable name for a node, as :meth:`kg.validate.FileGraph.describe` gives it."""
+    """A stable name for a node, as :meth:`kg.validation.validate.FileGraph.describe` gives it."""
     if isinstance(node, ox.Literal):
         return str(to_rdflib(node))  # the lexical form pySHACL reports (rdflib normalises it)
     if not isinstance(node, ox.BlankNode):
@@ -796,7 +796,7 @@ def _completeness(compiled: CompiledShapes, applicable: dict[str, int],
 
 
 def _own_nodes(quads: Sequence[ox.Quad], graph: str) -> set:
-    """The nodes a graph describes, as :meth:`kg.validate.FileGraph.nodes` counts them."""
+    """The nodes a graph describes, as :meth:`kg.validation.validate.FileGraph.nodes` counts them."""
     own: set = {ox.NamedNode(graph)}
     for q in quads:
         own.add(q.subject)
@@ -831,10 +831,10 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
 
     ``store`` holds the ontology graph, the publication graphs and the case graphs, and
     nothing else (no shapes, no inferred triples), as the data graph pySHACL sees in
-    :mod:`kg.validate`. ``workers`` queries run at the same time (pyoxigraph releases the
+    :mod:`kg.validation.validate`. ``workers`` queries run at the same time (pyoxigraph releases the
     GIL while it evaluates). Leaking case graphs are taken out of ``store`` while the others
     are checked, and put back afterwards. Returns a report with the results (publications
-    first, then cases, each sorted as :func:`kg.validate.validate_files` sorts them) and
+    first, then cases, each sorted as :func:`kg.validation.validate.validate_files` sorts them) and
     each case's completeness. With ``check_publications=False`` the publications serve
     only as the cases' context (validate them once, not with every batch of cases).
     """
@@ -875,7 +875,7 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
 
 def load_units(store: ox.Store, sources: Iterable[Source]) -> tuple[list[Source], list[InputError]]:
     """Load each source file into its named graph of ``store``; return the sources loaded and
-    an :class:`InputError` (as :func:`kg.sources.parse_source` words it) per unreadable file."""
+    an :class:`InputError` (as :func:`kg.sources.files.parse_source` words it) per unreadable file."""
     loaded, errors = [], []
     for source in sources:
         try:
@@ -896,7 +896,7 @@ def load_units(store: ox.Store, sources: Iterable[Source]) -> tuple[list[Source]
 
 def validate_files_fast(paths: Sequence[Path],
                         publications: Sequence[Path] | None = None) -> ValidationReport:
-    """Like :func:`kg.validate.validate_files`, with every case checked in one pass."""
+    """Like :func:`kg.validation.validate.validate_files`, with every case checked in one pass."""
     schema, compiled = shapes_for_project()
     pub_paths = list(resources.publication_files() if publications is None else publications)
     case_paths = list(dict.fromkeys(Path(p) for p in paths))

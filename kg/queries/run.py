@@ -32,7 +32,7 @@ from typing import Any
 from rdflib import Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg.catalogue import Parameter, StoredQuery, export_catalogue, get_query, list_queries
+from kg.queries.catalogue import Parameter, StoredQuery, export_catalogue, get_query, list_queries
 from kg.errors import ParameterError
 from kg.store.base import Store
 from kg.store.terms import check_iri, to_python

@@ -9,7 +9,7 @@ inferred types of each case, and HermiT's classification of the ontology.
 
 A later call compares the files with the cache and:
 
-* re-parses, re-validates (:mod:`kg.shacl_sparql`) and re-classifies (:mod:`kg.materialize`)
+* re-parses, re-validates (:mod:`kg.validation.compiled`) and re-classifies (:mod:`kg.reasoning.materialize`)
   only the new and changed cases, then replaces each one's named graph and its inferred
   triples in one store transaction per case;
 * removes the graph and the inferred triples of a case whose file is gone;
@@ -57,11 +57,11 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import BuildError, InputError, ValidationFailed
-from kg.materialize import Classifier
+from kg.reasoning.materialize import Classifier
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH
-from kg.queries import export_catalogue
-from kg.shacl_sparql import load_units, shapes_for_project, validate_store
-from kg.sources import Source, case_graph, parse_source
+from kg.queries.run import export_catalogue
+from kg.validation.compiled import load_units, shapes_for_project, validate_store
+from kg.sources.files import Source, case_graph, parse_source
 from kg.store.embedded import EmbeddedStore
 from kg.validation.report import ValidationReport, ValidationResult
 
