@@ -1,6 +1,7 @@
 """The ``vlmskg`` command: a thin layer over the library.
 
-Each sub-command lives in ``kg/commands/<name>.py`` with ``register(subparsers)``; the
+Each sub-command lives in ``kg/commands/<name>.py`` with ``register(subparsers)`` (found
+there, nothing to list); the
 library raises :class:`kg.errors.KGError`, which is printed here without a traceback.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +17,16 @@ from kg.errors import KGError
 
 __all__ = ["main"]
 
-COMMANDS = ("build", "validate", "reason", "queries", "query", "load", "serve", "synth")
+
+
+def command_modules() -> list[str]:
+    """The modules of ``kg.commands``, one per sub-command, in name order.
+
+    >>> {"build", "validate", "query"} <= set(command_modules())
+    True
+    """
+    package = importlib.import_module("kg.commands")
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build, validate, query and serve the vascular leiomyosarcoma graph.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in command_modules():
         importlib.import_module(f"kg.commands.{name}").register(subparsers)
     return parser
 
