@@ -219,7 +219,7 @@ class _CaseWriter:
 
     def event(self, name: str, types: str, position: int, *props: str) -> None:
         self.events.append(f":{name}")
-        self.node(name, types, f"vlms:timelinePosition {_integer(position, 'nonNegativeInteger')}",
+        self.node(name, types, f"vlms:timelinePosition {_integer(position)}",
                   *props)
 
     def finding(self, name: str, types: str, concept: str, present: bool, *props: str) -> None:
@@ -452,7 +452,7 @@ def render_case(seed: int, number: int, sites: Sequence[VesselSite],
         f"    rdfs:label \"Synthetic case {number}: leiomyosarcoma of the {site.label}, "
         f"{person} aged {age}\"@en ;\n"
         f"    vlms:reportedIn <{PUBLICATION[cohort_id(seed)]}> ;\n"
-        f"    vlms:caseNumberInSource {_integer(number, 'positiveInteger')} ;\n"
+        f"    vlms:caseNumberInSource {_integer(number)} ;\n"
         "    vlms:hasPatient :patient ;\n    vlms:hasTumour :tumour ;\n"
         "    vlms:referenceEvent :operation ;\n    vlms:indexSurgery :operation ;\n"
         "    vlms:lastFollowUp :lastFollowUp ;\n"
