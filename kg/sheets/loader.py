@@ -1,0 +1,177 @@
+"""Read a sheet (YAML) into plain Python data, and point errors at the line they concern.
+
+Sheets are read with the C YAML parser (fast, no positions). When a sheet is wrong, the
+error names the *field* (a path such as ``operations[1].margin``); :func:`locate` then reads
+the file again with positions kept to add the line and column of that field.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "x-c1.yaml"
+>>> _ = path.write_text("publication: x\\ncase number: 1\\npatient: {age: 60}\\n")
+>>> load_sheet(path)["patient"]["age"]
+60
+>>> locate(path, ("patient", "age"))
+(3, 16)
+>>> _ = path.write_text("publication: x\\npublication: y\\n")
+>>> try:
+...     load_sheet(path)
+... except SheetError as err:
+...     print(err)  # doctest: +ELLIPSIS
+/...x-c1.yaml:2:1: case x-c1: field 'publication': the key appears twice in one mapping (fix: ...)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from kg.errors import InputError
+
+__all__ = ["FieldPath", "SheetError", "load_sheet", "read_sheet_text", "locate", "field_name",
+           "nearest", "check_keys"]
+
+#: a field's place in a sheet: mapping keys and list indexes from the top.
+FieldPath = tuple[str | int, ...]
+
+
+def field_name(path: Sequence[str | int]) -> str:
+    """The path written as a curator reads it.
+
+    >>> field_name(("operations", 0, "vascular management", 1, "material"))
+    'operations[1].vascular management[2].material'
+    """
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class SheetError(InputError):
+    """A sheet is wrong: carries the file, line, column, case and the field at fault."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 column: int | None = None, case: str | None = None,
+                 field: FieldPath = (), hint: str | None = None) -> None:
+        super().__init__(message, file=file, line=line, column=column, case=case, hint=hint)
+        self.field = tuple(field)
+
+    def where(self) -> str:
+        prefix = super().where()
+        return prefix + (f"field '{field_name(self.field)}': " if self.field else "")
+
+    def located(self, path: Path) -> SheetError:
+        """This error with the file, case and (when the field is found) its line and column."""
+        self.file = self.file or str(path)
+        self.case = self.case or path.stem
+        if self.line is None and self.field:
+            self.line, self.column = locate(path, self.field)
+        return self
+
+
+def read_sheet_text(text: str, *, file: str, case: str | None = None) -> Any:
+    """Parse YAML text (fast parser); YAML errors become :class:`SheetError` with a line."""
+    try:
+        return YAML(typ="safe").load(text)
+    except DuplicateKeyError as err:
+        mark = err.problem_mark
+        key = _duplicate_key(err)
+        raise SheetError("the key appears twice in one mapping", file=file,
+                         line=mark.line + 1 if mark else None,
+                         column=mark.column + 1 if mark else None, case=case,
+                         field=(key,) if key else (),
+                         hint="keep one of the two entries (merge their values)") from err
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise SheetError(f"broken YAML: {err.problem or err.context}", file=file,
+                         line=mark.line + 1 if mark else None,
+                         column=mark.column + 1 if mark else None, case=case,
+                         hint="check indentation, colons and closing brackets at that "
+                              "position; quote text that holds ': ' or starts with a symbol") \
+            from err
+    except YAMLError as err:
+        raise SheetError(f"broken YAML: {err}", file=file, case=case,
+                         hint="correct the YAML syntax") from err
+
+
+def _duplicate_key(err: DuplicateKeyError) -> str | None:
+    match = re.match(r'found duplicate key "(.*?)" with value', str(err.problem or ""))
+    return match.group(1) if match else None
+
+
+def load_sheet(path: Path | str) -> Any:
+    """Read one sheet file into dicts, lists and scalars.
+
+    Raises :class:`SheetError` (an :class:`InputError`, exit code 2) for a missing, empty,
+    binary or broken file, and for a duplicate key.
+    """
+    path = Path(path)
+    case = path.stem
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise SheetError(f"cannot read: {err.strerror}", file=str(path), case=case,
+                         hint="check the path") from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SheetError("not UTF-8 text (binary file?)", file=str(path), case=case,
+                         hint="save the sheet as UTF-8 text") from err
+    if not text.strip():
+        raise SheetError("the file is empty", file=str(path), case=case,
+                         hint="fill in the sheet (vlmskg new-case writes a skeleton), or "
+                              "remove the file")
+    return read_sheet_text(text, file=str(path), case=case)
+
+
+def locate(path: Path, field: Sequence[str | int]) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of ``field``'s value in the sheet at ``path``.
+
+    Walks as far down ``field`` as the file goes; ``(None, None)`` if unreadable.
+    """
+    try:
+        node = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError):
+        return None, None
+    line: int | None = None
+    column: int | None = None
+    for part in field:
+        try:
+            if isinstance(part, int):
+                line, column = node.lc.item(part)
+            else:
+                line, column = node.lc.value(part) if part in node else (line, column)
+                if part not in node:
+                    break
+            node = node[part]
+        except (AttributeError, KeyError, IndexError, TypeError):
+            break
+    if line is None:
+        return None, None
+    return line + 1, (column or 0) + 1
+
+
+def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The ``n`` choices closest to ``word`` (case-insensitive).
+
+    >>> nearest("margn", ["margin", "blood loss ml", "name"])
+    ['margin']
+    """
+    options = {c.lower(): c for c in choices}
+    return [options[m] for m in difflib.get_close_matches(word.lower(), list(options), n,
+                                                          cutoff=0.5)]
+
+
+def check_keys(mapping: dict[str, Any], allowed: Sequence[str], field: FieldPath) -> None:
+    """Raise :class:`SheetError` for the first key of ``mapping`` not in ``allowed``."""
+    for key in mapping:
+        if key not in allowed:
+            close = nearest(str(key), allowed)
+            hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                    else "allowed here: " + ", ".join(allowed))
+            raise SheetError(f"unknown field '{key}'", field=(*field, str(key)), hint=hint)
