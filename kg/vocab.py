@@ -78,6 +78,32 @@ class VLMS(DefinedNamespace):
     mitoticCountThreshold: URIRef
     frequencyQualifier: URIRef
     firstReportedYear: URIRef
+    # Citations and pooled figures (ontology/provenance.ttl, issue 13)
+    publicationYear: URIRef
+    authorPosition: URIRef
+    publicationType: URIRef
+    sourceCoverage: URIRef
+    PublicationTypeValues: URIRef
+    CaseSeriesReport: URIRef
+    RegistryReport: URIRef
+    ConferenceAbstract: URIRef
+    SourceCoverageValues: URIRef
+    SourceCoverageValue: URIRef
+    FullTextRead: URIRef
+    AbstractRead: URIRef
+    FirstPageRead: URIRef
+    TitleOnlyRead: URIRef
+    PooledFigure: URIRef
+    hasPooledFigure: URIRef
+    endpoint: URIRef
+    populationSite: URIRef
+    populationTreatment: URIRef
+    sampleSize: URIRef
+    medianMonths: URIRef
+    EndpointValues: URIRef
+    DiseaseSpecificSurvival: URIRef
+    DiseaseFreeSurvival: URIRef
+    RecurrenceFreeSurvival: URIRef
 
     # Anatomy (ontology/anatomy.ttl)
     IVCSegment: URIRef
