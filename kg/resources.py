@@ -69,13 +69,31 @@ def shape_files() -> list[Path]:
     return _turtle_in(shapes_dir())
 
 
+def _sources_in(folder: Path) -> list[Path]:
+    """The Turtle files and sheets (``*.yaml``) in ``folder``, by name; one file per id.
+
+    Raises :class:`kg.errors.InputError` when an id has both a ``.ttl`` and a ``.yaml``.
+    """
+    files = sorted([*folder.glob("*.ttl"), *folder.glob("*.yaml")])
+    stems: dict[str, Path] = {}
+    for path in files:
+        if path.stem in stems:
+            from kg.errors import InputError
+            raise InputError(f"'{path.stem}' has two source files: {stems[path.stem].name} "
+                             f"and {path.name}", file=str(path), case=path.stem,
+                             hint="keep one of them (a case or publication has exactly one "
+                                  "source file, Turtle or sheet)")
+        stems[path.stem] = path
+    return sorted(files, key=lambda p: p.stem)
+
+
 def case_files(folder: Path | None = None) -> list[Path]:
-    """Case files in ``folder`` (default: the shipped cases)."""
-    return _turtle_in(folder or cases_dir())
+    """Case files (Turtle or sheets) in ``folder`` (default: the shipped cases)."""
+    return _sources_in(folder or cases_dir())
 
 
 def publication_files() -> list[Path]:
-    return _turtle_in(publications_dir())
+    return _sources_in(publications_dir())
 
 
 def query_files() -> list[Path]:

@@ -81,6 +81,8 @@ def parse_source(source: Source) -> list[ox.Quad]:
     for a file that is empty, not UTF-8 text, or missing.
     """
     path, case = source.path, source.case_id
+    if path.suffix == ".yaml" and source.kind in (SourceKind.CASE, SourceKind.PUBLICATION):
+        return _parse_sheet(source)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -105,6 +107,15 @@ def parse_source(source: Source) -> list[ox.Quad]:
         raise InputError(f"broken Turtle: {message}", file=str(path), line=err.lineno,
                          column=err.offset, case=case,
                          hint="correct the Turtle syntax at that position") from err
+
+
+def _parse_sheet(source: Source) -> list[ox.Quad]:
+    """A case or publication sheet (YAML), compiled by :mod:`kg.sheets` into its graph."""
+    if source.kind is SourceKind.CASE:
+        from kg.sheets.case import compile_case_file
+        return compile_case_file(source.path)
+    from kg.sheets import publication
+    return list(publication.compile_publication_file(source.path))  # type: ignore[attr-defined]
 
 
 def project_sources(
