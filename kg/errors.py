@@ -13,7 +13,11 @@ data/cases/x.ttl:3:7: unexpected end of file (fix: close the statement with ' .'
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
+    "did_you_mean",
     "KGError",
     "InputError",
     "ValidationFailed",
@@ -123,3 +127,20 @@ class EndpointError(KGError, ConnectionError):
 
     def where(self) -> str:
         return f"{self.endpoint}: "
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` naming the candidates closest to ``word`` (at most three),
+    or an empty string when none is close.
+
+    >>> did_you_mean("valdate", ["build", "validate", "query"])
+    " Did you mean 'validate'?"
+    >>> did_you_mean("cohrt", ["cohort", "cohort-size"])
+    " Did you mean 'cohort' or 'cohort-size'?"
+    >>> did_you_mean("zzz", ["build"])
+    ''
+    """
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -12,12 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kg.queries.catalogue import get_query
-from kg.errors import ParameterError
+from kg.errors import ParameterError, UnknownQueryError, did_you_mean
+from kg.queries.catalogue import StoredQuery, get_query, list_queries
 from kg.queries.run import bind_parameters, run_query
 from kg.store import open_store
+from kg.store.embedded import check_store_path
 
-__all__ = ["register", "run", "parse_params", "format_rows", "FORMATS"]
+__all__ = ["register", "run", "parse_params", "printable", "format_rows", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -37,7 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--endpoint", metavar="URL",
                        help="query this SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
     where.add_argument("--store", metavar="PATH", type=Path,
-                       help="query the on-disk store in this folder (built there the first time)")
+                       help="query the on-disk store in this folder (made by 'vlmskg build "
+                            "--store PATH', or by --create)")
+    parser.add_argument("--create", action="store_true",
+                        help="with --store: if PATH holds no store yet, create it there and "
+                             "load the shipped graph into it")
     parser.set_defaults(run=run)
 
 
@@ -55,12 +60,25 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"parameter {pair!r} has no value",
+            raise ParameterError(f"parameter {printable(pair)} has no value",
                                  hint="write --param NAME=VALUE")
         if name.strip() in params:
             raise ParameterError(f"parameter {name.strip()!r} given twice", hint="give it once")
         params[name.strip()] = value
     return params
+
+
+def printable(text: str, limit: int = 60) -> str:
+    r"""``text`` quoted for a message: shortened past ``limit`` characters, with bytes that
+    were not UTF-8 (or lone surrogates) written as escapes, so printing it cannot fail.
+
+    >>> printable("right atrium")
+    "'right atrium'"
+    >>> printable("caf\udce9")
+    "'caf\\\\udce9'"
+    """
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    return repr(shown.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _text(value: Any) -> str:
@@ -106,11 +124,26 @@ def format_rows(variables: Sequence[str], rows: Sequence[Sequence[Any]], fmt: st
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _query(name: str) -> StoredQuery:
+    try:
+        return get_query(name)
+    except UnknownQueryError as err:
+        names = [q.name for q in list_queries()]
+        raise UnknownQueryError(f"no stored query named {printable(name)}."
+                                + did_you_mean(name, names),
+                                hint="'vlmskg queries' lists them all") from err
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the query and print its rows; errors are raised for the CLI to print."""
-    query = get_query(args.name)
+    query = _query(args.name)
     params = parse_params(args.param)
     bind_parameters(query, params)  # refuse bad parameters before building or connecting
+    if args.store is not None:
+        check_store_path(args.store, create=args.create)
+    elif args.create:
+        raise ParameterError("--create applies to --store PATH only",
+                             hint="add --store PATH, or drop --create")
     with open_store(endpoint=args.endpoint, path=args.store) as store:
         rows = run_query(query.name, store, **params)
     sys.stdout.write(format_rows(query.variables, rows, args.format))

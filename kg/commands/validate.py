@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from kg.resources import case_files
-from kg.validation.validate import ValidationReport, ValidationResult, validate_files
 from kg.validation.report import compact_text
+from kg.validation.validate import ValidationReport, ValidationResult, validate_files
 
-__all__ = ["register", "run", "format_text", "format_json", "FORMATS"]
+__all__ = ["register", "run", "format_text", "format_json", "result_line", "FORMATS"]
 
 FORMATS = ("text", "json")
 _BRACKETED_CURIE = re.compile(r"<([\w-]+:[^<>\s]*)>")
@@ -58,7 +58,8 @@ def _shown(file: str) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else file
 
 
-def _result_line(result: ValidationResult) -> str:
+def result_line(result: ValidationResult) -> str:
+    """One result as the line `vlmskg validate` prints."""
     where = _shown(result.file) + (f": case {result.case}" if result.case else "")
     path = f" {_short(result.path)}" if result.path else ""
     value = f" (value: {_short(result.value)})" if result.value and result.path else ""
@@ -74,7 +75,7 @@ def format_text(report: ValidationReport) -> str:
       a  1.00
     1 file(s): 0 violation(s), 0 warning(s), 0 unreadable: conforms
     """
-    lines = [_result_line(r) for r in report.results]
+    lines = [result_line(r) for r in report.results]
     if report.completeness:
         lines.append("completeness:")
         width = max(len(case) for case in report.completeness)

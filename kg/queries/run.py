@@ -32,13 +32,13 @@ from typing import Any
 from rdflib import Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from kg.errors import ParameterError, did_you_mean
 from kg.queries.catalogue import Parameter, StoredQuery, export_catalogue, get_query, list_queries
-from kg.errors import ParameterError
 from kg.store.base import Store
 from kg.store.terms import check_iri, to_python
 
 __all__ = ["run_query", "row_type", "bind_parameters", "to_python", "list_queries",
-           "export_catalogue"]
+           "export_catalogue", "MAX_PARAMETER_LENGTH"]
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: rdflib's XSD upsets doctest
 _EXAMPLE_IRI = "https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour"
@@ -62,9 +62,33 @@ def row_type(query: StoredQuery) -> type[tuple[Any, ...]]:
     return _row_type(query.name, query.variables)
 
 
+#: the longest parameter value accepted, in characters: a name, a number or a few words.
+MAX_PARAMETER_LENGTH = 2000
+
+
+def _checked_text(param: Parameter, value: Any) -> str:
+    """``value`` as text, refused when it is not valid Unicode (bytes that were not UTF-8 on
+    the command line, or a lone surrogate) or longer than :data:`MAX_PARAMETER_LENGTH`."""
+    text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        code = ord(text[err.start])
+        what = (f"the byte 0x{code - 0xDC00:02x}, which is not UTF-8" if 0xDC80 <= code <= 0xDCFF
+                else f"U+{code:04X}, half of a surrogate pair")
+        raise ParameterError(
+            f"parameter {param.name!r} is not valid text: character {err.start + 1} is {what}",
+            hint="give the value in UTF-8 (check the terminal's encoding)") from err
+    if len(text) > MAX_PARAMETER_LENGTH:
+        raise ParameterError(f"parameter {param.name!r} is {len(text)} characters long, more "
+                             f"than the {MAX_PARAMETER_LENGTH} accepted",
+                             hint="give a name, a number or a few words")
+    return text
+
+
 def _term(param: Parameter, value: Any) -> Node:
     """``value`` as the RDF term of ``param``'s declared type."""
-    text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+    text = _checked_text(param, value)
     if param.type == "iri":
         try:
             return URIRef(check_iri(text))
@@ -104,8 +128,11 @@ def bind_parameters(query: StoredQuery, params: Mapping[str, Any]) -> dict[str, 
     unknown = sorted(set(params) - set(declared))
     if unknown:
         listed = ", ".join(declared) or "none"
+        shown = ", ".join(repr(n.encode("utf-8", "backslashreplace").decode()[:60])
+                          for n in unknown)
         raise ParameterError(
-            f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}",
+            f"query {query.name!r} has no parameter {shown}."
+            + "".join(did_you_mean(n, declared) for n in unknown),
             hint=f"its parameters are: {listed}")
     bindings = {}
     for name, param in declared.items():

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -25,7 +27,8 @@ from kg import resources
 from kg.errors import InputError
 from kg.namespaces import CASE, ONTOLOGY_GRAPH, PUBLICATION, SHAPES_GRAPH
 
-__all__ = ["SourceKind", "Source", "case_graph", "parse_source", "project_sources", "load_sources"]
+__all__ = ["SourceKind", "Source", "MAX_NESTING", "case_graph", "parse_source",
+           "describe_invisible", "project_sources", "load_sources"]
 
 
 class SourceKind(Enum):
@@ -77,10 +80,27 @@ def case_graph(path: Path) -> str:
 def parse_source(source: Source) -> list[ox.Quad]:
     """Parse one file into quads of its named graph.
 
-    Raises :class:`InputError` naming file, line and column for broken Turtle, and
-    for a file that is empty, not UTF-8 text, or missing.
+    Raises :class:`InputError` naming the file (and line and column where there is one) for
+    broken Turtle; for a file that is missing, a folder, empty, not UTF-8 text, starts with a
+    byte-order mark, holds a control character, holds no triple (only comments or
+    ``@prefix`` lines), nests blank nodes or lists deeper than :data:`MAX_NESTING`, or holds a
+    term longer than the parser's limit; and for a case file whose name is not a case
+    identifier.
+
+    >>> parse_source(Source.for_case(Path("data/cases/x copy.ttl")))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: data/cases/x copy.ttl: the file name 'x copy' is not a case identifier...
     """
     path, case = source.path, source.case_id
+    if case is not None and not _IDENTIFIER.fullmatch(case):
+        raise InputError(f"the file name {case!r} is not a case identifier: it names the case's "
+                         "graph, so only letters, digits, '-', '_' and '.' may appear",
+                         file=str(path), hint=f"rename it to {_slug(case)}{path.suffix}")
+    if path.is_dir():
+        raise InputError("this is a folder, not a Turtle file", file=str(path), case=case,
+                         hint="rename the folder so that it does not end in .ttl, or move it "
+                              "out of the folder of cases")
     if path.suffix == ".yaml" and source.kind in (SourceKind.CASE, SourceKind.PUBLICATION):
         return _parse_sheet(source)
     try:
@@ -88,25 +108,147 @@ def parse_source(source: Source) -> list[ox.Quad]:
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", file=str(path), case=case,
                          hint="check the path") from err
-    if not data.strip():
-        raise InputError("the file is empty", file=str(path), case=case,
-                         hint="write the case in Turtle, or remove the file")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise InputError("not UTF-8 text (binary file?)", file=str(path), case=case,
-                         hint="save the file as UTF-8 Turtle") from err
+    text = _text_of(data, source)
     graph = ox.NamedNode(source.graph)
     try:
-        return [ox.Quad(t.subject, t.predicate, t.object, graph)
-                for t in ox.parse(data, format=ox.RdfFormat.TURTLE,
-                                  base_iri=source.graph + "/",
-                                  rename_blank_nodes=True)]
+        triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=source.graph + "/",
+                                rename_blank_nodes=True))
     except SyntaxError as err:
-        message = str(err.msg if hasattr(err, "msg") else err)
+        message = describe_invisible(str(err.msg if hasattr(err, "msg") else err))
         raise InputError(f"broken Turtle: {message}", file=str(path), line=err.lineno,
                          column=err.offset, case=case,
                          hint="correct the Turtle syntax at that position") from err
+    except MemoryError as err:  # pyoxigraph refuses a single token over 16 MiB
+        raise InputError("a literal or IRI is longer than the parser's limit of 16 MiB",
+                         file=str(path), line=_longest_line(text), case=case,
+                         hint="shorten it: a case file holds short notes, not documents") from err
+    if not triples:
+        raise InputError("the file holds no triples (only comments or @prefix lines)",
+                         file=str(path), case=case,
+                         hint="describe the " + (source.kind.value if case is None else "case")
+                              + " in Turtle, or remove the file")
+    _check_nesting(triples, source)
+    _check_literals(triples, source)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+#: a case identifier: the stem of a case file and the last segment of its graph IRI.
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: control characters XML (hence the reasoner) and every curator's editor would refuse.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: the deepest nesting of blank nodes ``[ … ]`` or lists ``( … )`` a file may have.
+MAX_NESTING = 32
+_REST = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
+
+
+def _slug(name: str) -> str:
+    """``name`` as a case identifier.
+
+    >>> _slug("lms-ivc-two-cases-c2 copy")
+    'lms-ivc-two-cases-c2-copy'
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._") or "case"
+
+
+def describe_invisible(text: str) -> str:
+    r"""``text`` with each invisible or control character written as its code point and name.
+
+    >>> describe_invisible("\ufeff is not a valid subject")
+    'U+FEFF (byte-order mark) is not a valid subject'
+    >>> describe_invisible("a\x00b")
+    'aU+0000 (NUL)b'
+    """
+    def name(char: str) -> str:
+        label = _NAMES.get(char) or unicodedata.name(char, "") or "control character"
+        return f"U+{ord(char):04X} ({label})"
+
+    return "".join(name(c) if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+                   and c not in "\t\n\r" else c for c in text)
+
+
+_NAMES = {"\ufeff": "byte-order mark", "\x00": "NUL", "\u200b": "zero-width space",
+          "\u00ad": "soft hyphen"}
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (both from 1) of ``text[index]``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _text_of(data: bytes, source: Source) -> str:
+    """The file's text, refused when empty, not UTF-8, starting with a byte-order mark or
+    holding a control character."""
+    path, case = str(source.path), source.case_id
+    if not data.strip():
+        raise InputError("the file is empty", file=path, case=case,
+                         hint="write the case in Turtle, or remove the file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, column = _position(data[:err.start].decode("utf-8", "replace"), err.start)
+        raise InputError(f"not UTF-8 text (binary file?): byte 0x{data[err.start]:02x} at "
+                         f"line {line}, column {column} is not UTF-8", file=path, case=case,
+                         hint="save the file as UTF-8 Turtle") from err
+    if text.startswith("\ufeff"):
+        raise InputError("the file starts with an invisible byte-order mark (U+FEFF, bytes "
+                         "EF BB BF), which Turtle does not allow", file=path, line=1, column=1,
+                         case=case, hint="save the file as UTF-8 without BOM")
+    control = _CONTROL.search(text)
+    if control:
+        line, column = _position(text, control.start())
+        raise InputError(f"a control character {describe_invisible(control.group())} is in the "
+                         "text", file=path, line=line, column=column, case=case,
+                         hint="delete it (it is invisible in most editors)")
+    return text
+
+
+def _longest_line(text: str) -> int:
+    """The number (from 1) of the longest line of ``text``."""
+    lengths = [len(line) for line in text.split("\n")]
+    return lengths.index(max(lengths)) + 1
+
+
+def _check_nesting(triples: list[ox.Triple], source: Source) -> None:
+    """Refuse blank nodes or lists nested deeper than :data:`MAX_NESTING` (the validator
+    and the reasoner walk them recursively). The items of one list do not nest."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+    for t in triples:
+        if (isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode)
+                and t.predicate != _REST):
+            parent.setdefault(t.object, t.subject)
+    depth: dict[ox.BlankNode, int] = {}
+    for start in parent:
+        chain: list[ox.BlankNode] = []
+        seen: set[ox.BlankNode] = set()
+        node = start
+        while node in parent and node not in depth:
+            if node in seen:
+                raise InputError("blank nodes refer to each other in a cycle, so none of them "
+                                 "can be named", file=str(source.path), case=source.case_id,
+                                 hint="give one of them an IRI (:name)")
+            chain.append(node)
+            seen.add(node)
+            node = parent[node]
+        reached = depth.get(node, 0)
+        for item in reversed(chain):
+            reached += 1
+            depth[item] = reached
+        if reached > MAX_NESTING:
+            raise InputError(f"blank nodes or lists are nested more than {MAX_NESTING} levels "
+                             "deep", file=str(source.path), case=source.case_id,
+                             hint="give the inner nodes IRIs of their own (:name) instead of "
+                                  "nesting [ … ] or ( … ) so deep")
+
+
+def _check_literals(triples: list[ox.Triple], source: Source) -> None:
+    """Refuse a literal holding a control character written as an escape (``\\u0000``)."""
+    for t in triples:
+        if isinstance(t.object, ox.Literal) and _CONTROL.search(t.object.value):
+            char = _CONTROL.search(t.object.value).group()  # type: ignore[union-attr]
+            raise InputError(f"a literal of {t.subject} {t.predicate} holds the control "
+                             f"character {describe_invisible(char)}", file=str(source.path),
+                             case=source.case_id, hint="remove the escape from the text")
 
 
 def _parse_sheet(source: Source) -> list[ox.Quad]:

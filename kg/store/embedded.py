@@ -25,12 +25,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, QueryError, did_you_mean
 from kg.store.base import Bindings, Row, Store
 from kg.store.sparql import GRAPH_SIZES, bind_values, sizes_from_rows
 from kg.store.terms import to_python, to_rdflib
 
-__all__ = ["EmbeddedStore", "parse_ntriples"]
+__all__ = ["EmbeddedStore", "parse_ntriples", "is_store_folder", "check_store_path"]
 
 
 def parse_ntriples(graph: str, ntriples: bytes) -> list[ox.Triple]:
@@ -46,6 +46,46 @@ def parse_ntriples(graph: str, ntriples: bytes) -> list[ox.Triple]:
     except SyntaxError as err:
         raise InputError(f"broken N-Triples for graph <{graph}>: {err.msg}", line=err.lineno,
                          column=err.offset, hint="send valid N-Triples") from err
+
+
+def is_store_folder(path: Path) -> bool:
+    """True when ``path`` is a folder holding an on-disk store (its database files).
+
+    >>> is_store_folder(Path("/nonexistent")), is_store_folder(Path("."))
+    (False, False)
+    """
+    return Path(path).is_dir() and (Path(path) / "CURRENT").is_file()
+
+
+def check_store_path(path: Path, *, create: bool = False) -> None:
+    """Refuse ``path`` unless it holds a store, or ``create`` is true and it is a new or
+    empty folder; the error suggests the sibling folders closest to a mistyped name.
+
+    >>> check_store_path(Path("/nonexistent/kg"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: /nonexistent/kg: no store in this folder (it does not exist)...
+    """
+    path = Path(path)
+    if is_store_folder(path):
+        return
+    if path.exists() and not path.is_dir():
+        raise InputError("this is a file, not a store folder", file=str(path),
+                         hint="give the folder of a store built by 'vlmskg build --store'")
+    empty = path.is_dir() and next(path.iterdir(), None) is None
+    if create and (not path.exists() or empty):
+        return
+    if path.is_dir() and not empty:
+        raise InputError("this folder holds files but no store", file=str(path),
+                         hint="give the folder of a store built by 'vlmskg build --store', "
+                              "or a new folder with --create")
+    siblings = ([p.name for p in path.parent.iterdir() if p.is_dir()]
+                if path.parent.is_dir() else [])
+    state = "it is empty" if empty else "it does not exist"
+    raise InputError(f"no store in this folder ({state}).{did_you_mean(path.name, siblings)}",
+                     file=str(path),
+                     hint="build one with 'vlmskg build --store PATH', or pass --create to "
+                          "load the shipped graph into a new store there")
 
 
 class EmbeddedStore(Store):

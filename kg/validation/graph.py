@@ -18,8 +18,9 @@ own nodes are kept: the context is validated on its own.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -51,6 +52,24 @@ class _DataGraph(OxigraphDataGraph):
 
     def __bool__(self) -> bool:
         return True
+
+    # A literal is never a subject in RDF, but pySHACL asks for the values of a node shape's
+    # properties on whatever value it meets (``vlms:sex "female"`` under ``sh:node``), and the
+    # stock class hands the literal to pyoxigraph, which raises TypeError. A literal has no
+    # outgoing triples: answer with none, so the shape reports the value instead.
+
+    def objects(self, subject: Any = None, predicate: Any = None,  # type: ignore[override]
+                unique: bool = False) -> Iterator[Any]:
+        if isinstance(subject, (list, tuple)):
+            for s in subject:
+                yield from self.objects(s, predicate, unique=unique)
+        elif not isinstance(subject, Literal):
+            yield from super().objects(subject, predicate, unique=unique)
+
+    def predicate_objects(  # type: ignore[override]
+            self, subject: Any = None, unique: bool = False) -> Iterator[Any]:
+        if not isinstance(subject, Literal):
+            yield from super().predicate_objects(subject, unique=unique)
 
 
 @dataclass(frozen=True)
