@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from kg.building import void
 from kg.errors import BuildError, InputError
+from kg.progress import task
 from kg.reasoning.materialize import Classifier
 from kg.namespaces import CASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, VLMS, VOID_GRAPH
 from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
@@ -156,7 +157,8 @@ def build_dataset(cases: Sequence[Path] | None = None, *, publications: Sequence
     inconsistency (skip it with ``reason=False``).
     """
     sources = project_sources(cases, publications=publications)
-    quads = _parse(sources)
+    with task(f"parsing {len(sources)} source files"):
+        quads = _parse(sources)
     case_sources = [s for s in sources if s.kind is SourceKind.CASE]
     case_ids = tuple(s.case_id for s in case_sources if s.case_id)
     completeness = _validate([s.path for s in case_sources],
@@ -166,10 +168,13 @@ def build_dataset(cases: Sequence[Path] | None = None, *, publications: Sequence
     store.extend(quads)
     inferred: dict[str, int] = {}
     if reason:
-        inferred_quads, inferred = _inferred(store, case_ids, fast)
+        with task(f"classifying the tumours of {len(case_ids)} cases "
+                  + ("(materialiser)" if fast else "(HermiT)")):
+            inferred_quads, inferred = _inferred(store, case_ids, fast)
         store.extend(inferred_quads)
-    store.extend(_catalogue())
-    store.extend(void.describe_dataset(store, completeness))
+    with task("adding the query catalogue and the VoID description"):
+        store.extend(_catalogue())
+        store.extend(void.describe_dataset(store, completeness))
     return BuildResult(store, case_ids, completeness, inferred, reasoned=reason and not fast,
                        fast=fast)
 
@@ -199,7 +204,8 @@ def write_outputs(result: BuildResult, out_dir: Path | str) -> list[Path]:
     place with ``os.replace``, so a reader never sees a half-written file and a failure
     leaves the previous files as they were.
     """
-    files = serialize_outputs(result)
+    with task("serialising the dataset files"):
+        files = serialize_outputs(result)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
