@@ -61,6 +61,7 @@ import pyoxigraph as ox
 from kg import resources
 from kg.errors import InputError, KGError
 from kg.namespaces import CASE, OBO, PUBLICATION, VLMS
+from kg.progress import track
 from kg.sources.files import Source, load_sources
 
 __all__ = [
@@ -520,7 +521,7 @@ def write_cohort(out: Path | str, cases: int, seed: int) -> Cohort:
         (staging / "cases").mkdir()
         (staging / "publications").mkdir()
         names = []
-        for number in range(1, cases + 1):
+        for number in track(range(1, cases + 1), "drawing synthetic cases"):
             identifier, text = render_case(seed, number, sites, weights)
             (staging / "cases" / f"{identifier}.ttl").write_text(text, encoding="utf-8")
             names.append(f"{identifier}.ttl")
