@@ -169,8 +169,13 @@ def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 def check_keys(mapping: dict[str, Any], allowed: Sequence[str], field: FieldPath) -> None:
     """Raise :class:`SheetError` for the first key of ``mapping`` not in ``allowed``."""
-    for key in mapping:
+    for key, value in mapping.items():
         if key not in allowed:
+            if value is None and " " in str(key).strip():
+                raise SheetError(f"unknown field '{key}'", field=(*field, str(key)),
+                                 hint="inside { } a comma ends a value, so the text after it "
+                                      "became a field name: put the text in quotes "
+                                      "(note: \"…, …\") or write the item on several lines")
             close = nearest(str(key), allowed)
             hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
                     else "allowed here: " + ", ".join(allowed))

@@ -51,6 +51,7 @@ _MATCHES = ("http://www.w3.org/2004/02/skos/core#exactMatch",
             "http://www.w3.org/2004/02/skos/core#closeMatch")
 _DEFINITION = OBO + "IAO_0000115"
 _CLASS = "http://www.w3.org/2002/07/owl#Class"
+_Object = ox.NamedNode | ox.BlankNode | ox.Literal
 _INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 _SYNONYMS = Path(__file__).with_name("synonyms.tsv")
 
@@ -263,7 +264,7 @@ def _kind_test(kind: str | None) -> Callable[[Term], bool]:
     return KINDS[kind][1]
 
 
-def _triples(path: Path) -> Iterator[tuple[str, str, ox.Term]]:
+def _triples(path: Path) -> Iterator[tuple[str, str, _Object]]:
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if isinstance(triple.subject, ox.NamedNode):
             yield triple.subject.value, triple.predicate.value, triple.object
@@ -273,7 +274,7 @@ def _triples(path: Path) -> Iterator[tuple[str, str, ox.Term]]:
 def _build(folder: Path, synonym_file: Path) -> TermIndex:
     labels: dict[str, str] = {}
     module: dict[str, str] = {}
-    facts: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    facts: dict[str, dict[str, list[_Object]]] = defaultdict(lambda: defaultdict(list))
     for path in sorted(folder.glob("*.ttl")):
         for subject, predicate, obj in _triples(path):
             facts[subject][predicate].append(obj)
@@ -282,7 +283,7 @@ def _build(folder: Path, synonym_file: Path) -> TermIndex:
                 module.setdefault(subject, path.stem)
     kinds_of = {_CLASS, _INDIVIDUAL}
     mapped_only: set[str] = set()
-    for subject, props in facts.items():
+    for props in facts.values():
         for predicate in _MATCHES:
             for target in props.get(predicate, []):
                 if isinstance(target, ox.NamedNode):
@@ -317,15 +318,15 @@ def _build(folder: Path, synonym_file: Path) -> TermIndex:
         term.supers = seen
     for line in synonym_file.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            word, _, target = line.partition("\t")
-            iri = expand_curie(target.strip())
+            word, _, written = line.partition("\t")
+            iri = expand_curie(written.strip()) or ""
             if iri in terms and word not in terms[iri].synonyms:
                 terms[iri].synonyms.append(word.strip())
     return TermIndex(terms)
 
 
 def _is_scheme_or_value_class(subject: str, types: set[str],
-                              facts: dict[str, dict[str, list[ox.Term]]]) -> bool:
+                              facts: dict[str, dict[str, list[_Object]]]) -> bool:
     """Value sets and the local classes of their members are not values themselves."""
     if "http://www.w3.org/2004/02/skos/core#ConceptScheme" in types:
         return True
