@@ -73,7 +73,7 @@ ITEM_KEYS = {
     "mitoses": ("per 10 HPF", "comparator", *_PROV),
     "symptoms": ("symptom", "present", "duration", "site", "side", *_PROV),
     "imaging": ("modality", "finding", "site", "present", "cm", "time", *_PROV),
-    "operations": ("name", "index", "intent", "approach", "resected", "en bloc", "target",
+    "operations": ("name", "index", "intent", "result", "approach", "resected", "en bloc", "target",
                    "vascular management", "margin", "blood loss ml", "operating time min",
                    "complications", "time", *_PROV),
     "vascular management": ("kind", "material", "diameter mm", "vessel", "between",
@@ -156,6 +156,7 @@ class _Compiler:
         self.references: dict[str, ox.NamedNode] = {}
         self.pending: list[tuple[ox.NamedNode, _Timed]] = []
         self.months: dict[str, Decimal] = {}
+        self.vessel: ox.NamedNode | None = None
 
     # --- low-level helpers -----------------------------------------------------------------
     def node(self, local: str, *, unique: bool = True) -> ox.NamedNode:
@@ -260,12 +261,14 @@ class _Compiler:
 
     def resolve_timings(self) -> None:
         for event, timed in self.pending:
+            if timed.reference == "diagnosis" and "diagnosis" not in self.references:
+                self.references["diagnosis"] = self.diagnosis_event()
             reference = self.references.get(timed.reference)
             if reference is None:
-                choices = sorted(self.references)
+                names = sorted(k for k in self.references if ":" not in k)
                 raise SheetError(f"unknown reference event '{timed.reference}'",
                                  field=timed.field,
-                                 hint="count from one of: " + ", ".join(choices))
+                                 hint="count from one of: " + ", ".join([*names, "diagnosis"]))
             if reference == event:
                 raise SheetError("an event cannot be timed from itself", field=timed.field,
                                  hint="count from the index operation, the presentation or "
@@ -285,6 +288,16 @@ class _Compiler:
                     self.lit(node, "amountMin", value.low, "decimal")
                     self.lit(node, "amountMax", value.high, "decimal")
                     self.lit(node, "statedForGroup", True, "boolean")
+
+    def diagnosis_event(self) -> ox.NamedNode:
+        """The diagnosis of the leiomyosarcoma, when a time counts from it but the sheet
+        gives no biopsy result or final diagnosis."""
+        node = self.node("diagnosis")
+        self.typed(node, "DiagnosisEvent")
+        self.add(node, "diagnosedAs", OBO + "NCIT_C3158")
+        self.add(node, "diagnosisStatus", VLMS + "FinalDiagnosis")
+        self.event(node, 55)
+        return node
 
     def months_after_index(self, timed: _Timed | None) -> Decimal | None:
         """Months from the index operation, where the timing allows it."""
@@ -468,7 +481,7 @@ def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
     if "vessel" in data:
         term = c.term(data["vessel"], "vessel", (*field, "vessel"))
         vessel = c.structure(term, side)
-        c.references["vessel"] = vessel
+        c.vessel = vessel
         wall = c.node(vessel.value[len(c.base):] + "Wall")
         c.typed(wall, _WALL)
         c.add(wall, _LABEL.value, ox.Literal(f"wall of the patient's {term.label}", language="en"))
@@ -711,7 +724,7 @@ def _procedure(c: _Compiler, term: Term, local: str, phase: int) -> ox.NamedNode
     else:
         role = _ROLE_BY_TECHNIQUE.get(term.iri)
         if role is None:
-            role = "ImagingProcedure" if c.index.get(term.iri) and term.iri in _imaging_iris(c) \
+            role = "ImagingProcedure" if term.iri in _imaging_iris(c) \
                 else ("BiopsyProcedure" if "biops" in term.label.lower() else "SurgicalProcedure")
         c.typed(node, role, term.iri)
     c.event(node, phase)
@@ -842,6 +855,12 @@ def _operation(c: _Compiler, node: ox.NamedNode, data: dict[str, Any], field: Fi
     local = node.value[len(c.base):]
     if "intent" in data:
         c.add(node, "intent", c.term(data["intent"], "intent", (*field, "intent")).iri)
+    if "result" in data:
+        word = _text(data["result"], (*field, "result")).lower()
+        if word not in ("successful", "unsuccessful"):
+            raise SheetError(f"unknown result '{word}'", field=(*field, "result"),
+                             hint="write successful or unsuccessful (and a note)")
+        c.add(node, "procedureResult", VLMS + word.capitalize())
     for n, word in enumerate(_list(data.get("approach", []), (*field, "approach"))):
         term = c.term(word, "procedure", (*field, "approach", n))
         step = c.node(local + _slug(term))
@@ -900,7 +919,7 @@ def _vessel_management(c: _Compiler, operation: ox.NamedNode, item: Any,
         c.typed(node, cls)
     c.add(node, _PART_OF.value, operation)
     c.event(node, c.events[operation.value].phase)
-    vessel = c.references.get("vessel")
+    vessel = c.vessel
     target = c.site(data["vessel"], (*field, "vessel")) if "vessel" in data else vessel
     if kind == "reimplantation":
         c.lit(node, "description", "reimplantation")
@@ -999,9 +1018,9 @@ def _therapy(c: _Compiler, value: Any) -> None:
         field: FieldPath = ("therapy", n)
         data = _mapping(item, field, ITEM_KEYS["therapy"])
         kind = _text(data["kind"], (*field, "kind")).lower() if "kind" in data else None
+        technique = None
         if kind is not None and kind not in _THERAPY:
-            raise SheetError(f"unknown therapy kind '{kind}'", field=(*field, "kind"),
-                             hint="write chemotherapy or radiotherapy")
+            technique = c.term(data["kind"], "procedure", (*field, "kind"))
         intent = c.term(data["intent"], "intent", (*field, "intent")) if "intent" in data \
             else None
         intent_name = intent.iri[len(VLMS):] if intent else None
@@ -1019,10 +1038,14 @@ def _therapy(c: _Compiler, value: Any) -> None:
         if kind is None:
             raise SheetError("a therapy given needs 'kind'", field=field,
                              hint="write kind: chemotherapy or kind: radiotherapy")
-        role, technique = _THERAPY[kind]
-        local = _lower_camel(f"{kind} {intent.label.replace(' intent', '') if intent else ''}")
-        node = c.node(local)
-        c.typed(node, role, technique)
+        words = f"{kind} {intent.label.replace(' intent', '') if intent else ''}"
+        if technique is None:
+            node = c.node(_lower_camel(words))
+            c.typed(node, *_THERAPY[kind])
+        else:
+            words = f"{_slug(technique)} {intent.label.replace(' intent', '') if intent else ''}"
+            node = _procedure(c, technique, _lower_camel(words), 80)
+            del c.events[node.value]
         if intent:
             c.add(node, "intent", intent.iri)
         for m, word in enumerate(_list(data.get("agents", []), (*field, "agents"))):

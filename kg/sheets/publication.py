@@ -277,8 +277,8 @@ def _statement(c: _Compiler, item: Any, field: FieldPath, number: int, names: se
                          hint="add text: what the publication says, in your own words")
     name = _text(data.get("id", f"statement-{number}"), (*field, "id"))
     if not _SLUG.match(name) or name in names:
-        raise SheetError(f"the statement id '{name}' is {'taken' if name in names else 'not a slug'}",
-                         field=(*field, "id"),
+        problem = "taken" if name in names else "not a slug"
+        raise SheetError(f"the statement id '{name}' is {problem}", field=(*field, "id"),
                          hint="give each statement its own id in lower case letters, digits "
                               "and '-', e.g. five-year-survival")
     names.add(name)
@@ -327,15 +327,33 @@ def _count(c: _Compiler, node: ox.NamedNode, value: Any, field: FieldPath) -> No
     if "cases" not in data:
         raise SheetError("the count gives no number of 'cases'", field=field,
                          hint="write count: {cases: 300, comparator: less than}")
-    cases = _integer(data["cases"], (*field, "cases"), low=0,
-                     hint="write the number of cases as a whole number")
-    c.add(node, VLMS + "caseCount", _literal(str(cases), "nonNegativeInteger"))
+    hint = 'write the number of cases as a whole number, or e.g. "about 400", "fewer than 300"'
+    cases, words = data["cases"], ""
+    if isinstance(cases, str):
+        match = re.match(r"^(?:(?P<words>[a-z]+(?: [a-z]+)?)\s+)?(?P<n>\d+)$",
+                         " ".join(cases.lower().split()))
+        if not match:
+            raise SheetError(f"cannot read {cases!r} as a number of cases",
+                             field=(*field, "cases"), hint=hint)
+        cases, words = match["n"], (match["words"] or "").replace("fewer", "less")
+    number = _integer(cases, (*field, "cases"), low=0, hint=hint)
+    c.add(node, VLMS + "caseCount", _literal(str(number), "nonNegativeInteger"))
+    qualifiers = [_count_word(c, words, (*field, "cases"))] if words else []
     if "comparator" in data:
-        c.add(node, VLMS + "comparator", ox.NamedNode(
-            c.value(data["comparator"], "ComparatorValues", (*field, "comparator"))))
+        word = normalize(_text(data["comparator"], (*field, "comparator")))
+        qualifiers.append(_count_word(c, word.replace("fewer", "less"), (*field, "comparator")))
+    for prop, iri in dict(qualifiers).items():
+        c.add(node, VLMS + prop, ox.NamedNode(iri))
     if "site" in data:
         c.add(node, VLMS + "aboutSite",
               ox.NamedNode(c.term(data["site"], (*field, "site")).iri))
+
+
+def _count_word(c: _Compiler, word: str, field: FieldPath) -> tuple[str, str]:
+    """``less than``/``more than``/``equal to`` -> a comparator; ``about`` -> a precision."""
+    if word in _QUALIFIERS:
+        return _QUALIFIERS[word][0], VLMS + _QUALIFIERS[word][1]
+    return "comparator", c.value(word, "ComparatorValues", field)
 
 
 def _figure(c: _Compiler, statement: ox.NamedNode, value: Any, field: FieldPath,

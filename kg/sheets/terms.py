@@ -140,7 +140,8 @@ def _anatomy(t: Term) -> bool:
 
 def _procedure(t: Term) -> bool:
     return (t.iri.startswith((OBO + "MAXO_", OBO + "OBI_")) or t.iri in _NCIT_PROCEDURES
-            or t.is_a(VLMS + "Procedure"))
+            or t.is_a(VLMS + "Procedure") or (t.module == "procedure" and _CLASS in t.types)
+            or any(s.startswith((OBO + "MAXO_", OBO + "OBI_")) for s in t.supers))
 
 
 def _modality(t: Term) -> bool:
