@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from kg.building.pipeline import build_dataset
 from kg.commands.build import cases_in
+from kg.progress import task
 from kg.store.load import load_dataset, read_dataset
 from kg.store.remote import RemoteStore
 
@@ -30,7 +31,8 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
 def dataset_from(args: argparse.Namespace) -> ox.Store:
     """The graph chosen by :func:`add_dataset_arguments`."""
     if args.input is not None:
-        return read_dataset(args.input)
+        with task(f"reading {args.input}"):
+            return read_dataset(args.input)
     return build_dataset(cases_in(args.cases), reason=not args.skip_reasoner).store
 
 
@@ -64,8 +66,13 @@ def run(args: argparse.Namespace) -> int:
                         retries=args.retries)
     store.ask("ASK {}")  # fail fast (exit 3) before the build if the server cannot be reached
     dataset = dataset_from(args)
-    report = load_dataset(store, dataset, prune=args.prune,
-                          on_graph=lambda graph, n: print(f"loaded {graph} ({n} triples)"))
+    graphs = sum(1 for _ in dataset.named_graphs())
+    with task(f"loading {graphs} graphs into {store.endpoint}", total=graphs) as step:
+        def loaded(graph: str, n: int) -> None:
+            print(f"loaded {graph} ({n} triples)")
+            step.advance()
+
+        report = load_dataset(store, dataset, prune=args.prune, on_graph=loaded)
     for graph in report.pruned:
         print(f"emptied {graph} (not in the graph any more)")
     for diff in report.differences:

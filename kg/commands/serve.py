@@ -11,6 +11,7 @@ from types import FrameType
 
 from kg.commands.load import add_dataset_arguments, dataset_from
 from kg.errors import EndpointError
+from kg.progress import task
 from kg.store.embedded import EmbeddedStore
 from kg.store.server import OxigraphServer
 
@@ -40,11 +41,13 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill too
     server = OxigraphServer(folder / "store", host=args.host, port=args.port, read_only=True)
     try:
-        store = EmbeddedStore(folder / "store")
-        store.dataset.bulk_extend(dataset)
-        store.close()
-        del store  # release the folder's lock before the server opens it
-        server.start()
+        with task(f"writing {len(dataset)} quads into the server's store"):
+            store = EmbeddedStore(folder / "store")
+            store.dataset.bulk_extend(dataset)
+            store.close()
+            del store  # release the folder's lock before the server opens it
+        with task("starting the SPARQL server"):
+            server.start()
         print(f"serving {len(dataset)} triples at {server.base_url}/ (query page)", flush=True)
         print(f"SPARQL endpoint: {server.query_url}", flush=True)
         print(f"store folder: {folder} (removed on exit); press Ctrl-C to stop", flush=True)

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.resources import case_files
 from kg.validation.report import compact_text
 from kg.validation.validate import ValidationReport, ValidationResult, validate_files
@@ -37,10 +38,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    """Folders become the ``*.ttl`` files in them; no paths means the shipped cases."""
+    """Folders become the case files in them; no paths means the shipped cases. A folder
+    without case files is an error: nothing checked must not read as "conforms"."""
     if not paths:
         return case_files()
-    return [f for p in paths for f in (case_files(p) if p.is_dir() else [p])]
+    files = []
+    for path in paths:
+        if path.is_dir() and path.suffix != ".ttl":
+            found = case_files(path)
+            if not found:
+                raise InputError("no case files (*.ttl) in this folder", file=str(path),
+                                 hint="give a folder holding <case-id>.ttl files, or the files")
+            files += found
+        else:
+            files.append(path)
+    return files
 
 
 def _short(text: str) -> str:

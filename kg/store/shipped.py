@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.progress import task
 from kg.resources import query_files
 from kg.sources.files import project_sources
 
@@ -101,8 +102,9 @@ def _dataset(digest: str) -> ox.Store:
         return cached
     from kg.building.pipeline import build_dataset  # the build pulls in the validator and reasoner
 
-    built = build_dataset().store
-    save_cached(built, path)
+    with task("building the shipped graph once; later runs read it from the cache"):
+        built = build_dataset().store
+        save_cached(built, path)
     return built
 
 

@@ -52,6 +52,7 @@ from kg.namespaces import CASE
 from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 from kg.validation.graph import FileGraph, _suggestion
+from kg.validation.hints import term_hint
 from kg.validation.report import SEVERITIES, ValidationReport, ValidationResult, compact_text
 from kg.validation.schema import Schema, load_schema
 
@@ -743,6 +744,8 @@ class _Run:
         described = None if value is None else _describe(self.store, value, node)
         if check.shape == _VOCABULARY_SHAPE:
             message += _suggestion(self.schema, self.unit(source), path, described)
+        elif isinstance(value, ox.Literal):
+            message += term_hint(self.schema, check.shape, path, value.value)
         return ValidationResult(
             file=str(source.path), severity=check.severity,
             focus=_describe(self.store, focus, node),

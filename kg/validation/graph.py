@@ -32,6 +32,7 @@ from kg import resources
 from kg.errors import InputError
 from kg.sources.files import Source
 from kg.store.terms import to_oxigraph, to_rdflib
+from kg.validation.hints import term_hint
 from kg.validation.report import SEVERITIES, SHAPES, ValidationResult, compact, compact_text
 from kg.validation.schema import Schema, path_text
 
@@ -157,6 +158,8 @@ def _results(schema: Schema, graph: FileGraph, report: Graph) -> list[Validation
         message = compact_text(_message(schema, shape, report, result))
         if shape == _VOCABULARY_SHAPE:
             message += _suggestion(schema, graph, path, value)
+        elif isinstance(raw, Literal):
+            message += term_hint(schema, str(shape), path, str(raw))
         rows.add(ValidationResult(
             file=str(graph.source.path),
             severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),

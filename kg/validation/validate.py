@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kg import resources
 from kg.errors import InputError
+from kg.progress import track
 from kg.sources.files import Source, parse_source
 from kg.validation.completeness import completeness
 from kg.validation.graph import FileGraph, validate_graph
@@ -62,11 +63,12 @@ def validate_files(paths: Sequence[Path],
     case_paths = list(dict.fromkeys(Path(p) for p in paths))
     report.files = [str(p) for p in case_paths + publication_paths]
     pubs = _read((Source.for_publication(p) for p in publication_paths), report.errors)
-    cases = _read((Source.for_case(p) for p in case_paths), report.errors)
-    for pub in pubs:
+    cases = _read(track([Source.for_case(p) for p in case_paths], "reading case files"),
+                  report.errors)
+    for pub in track(pubs, "validating publications"):
         report.results += validate_graph(schema, pub, context=[])[0]
     context = [q for pub in pubs for q in pub.quads]
-    for case in cases:
+    for case in track(cases, "validating cases (pySHACL)"):
         results, store = validate_graph(schema, case, context)
         report.results += results
         if case.source.case_id:
