@@ -206,7 +206,8 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a node comes from: its graph, the publication, the case number in it."""
+    """Where a node comes from: its graph, the publication and its citation, the case
+    number in it."""
 
     graph: str
     publication: str
@@ -214,6 +215,9 @@ class Provenance:
     case_number: int | None
     location: str | None = None
     """``vlms:sourceLocation``: where in the publication, when recorded."""
+    citation: str | None = None
+    """"First author et al., year, doi:…" (PMID, else URL, when there is no DOI); ``None``
+    when the publication's file gives no author, year or identifier."""
 
 
 @dataclass(frozen=True)

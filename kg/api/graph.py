@@ -10,6 +10,8 @@
 ['lms-ivc-two-cases-c1']
 >>> graph.source_of("https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour").case_number
 1
+>>> graph.case("lms-ivc-two-cases-c2").source.citation[:16]
+'2015, https://sc'
 >>> graph.case("lms-ivc-two-cases-c9")
 Traceback (most recent call last):
 ...
@@ -229,4 +231,5 @@ class KnowledgeGraph:
         title = pick_label(r["title"] for r in found if "title" in r) or pick_label(
             r["label"] for r in found if "label" in r)
         return Provenance(graph=row.graph, publication=row.publication, title=title,
-                          case_number=row.caseNumber, location=row.sourceLocation or None)
+                          case_number=row.caseNumber, location=row.sourceLocation or None,
+                          citation=row.citation)
