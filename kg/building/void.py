@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from kg.namespaces import BASE, CASE, ONTOLOGY_GRAPH, PUBLICATION, VLMS, VOID_GRAPH
 
 __all__ = ["DATASET_IRI", "DISTRIBUTIONS", "PREFIXES", "XSD_INTEGER", "describe_dataset",
-           "subset_iri"]
+           "publication_citations", "subset_iri"]
 
 DATASET_IRI = BASE + "dataset"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -49,6 +49,7 @@ _DCAT = "http://www.w3.org/ns/dcat#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _VOID_GRAPH_NODE = ox.NamedNode(str(VOID_GRAPH))
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_INTEGER = ox.NamedNode(_XSD + "integer")
@@ -62,6 +63,42 @@ _SUBJECTS = f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOID_GRAPH}>) }}"""
 _CASE_COUNT = f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{
   GRAPH ?g {{ ?c a <{VLMS.Case}> }} FILTER(STRSTARTS(STR(?g), "{CASE}")) }}"""
+#: each publication graph's citation, "First author et al., year, doi:…" (PMID, else the URL,
+#: when there is no DOI; a part left out when unknown), worded as in the stored queries
+#: ``cohort`` and ``provenance-of-fact``.
+_CITATIONS = f"""PREFIX vlms: <{VLMS}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX bibo: <http://purl.org/ontology/bibo/>
+SELECT ?pub ?citation WHERE {{
+  {{
+    SELECT ?pub
+           (REPLACE(REPLACE(CONCAT(
+               COALESCE(CONCAT(SAMPLE(?firstAuthor),
+                               IF(COUNT(DISTINCT ?author) > 1, " et al.", "")), ""), ", ",
+               COALESCE(STR(SAMPLE(?year)), ""), ", ",
+               COALESCE(CONCAT("doi:", SAMPLE(?doi)), CONCAT("PMID:", SAMPLE(?pmid)),
+                        STR(SAMPLE(?url)), "")),
+             "(, )+", ", "), "^, |, $", "") AS ?citation)
+    WHERE {{
+      GRAPH ?pub {{
+        ?pub vlms:sourceDocument ?document .
+        OPTIONAL {{ ?pub dcterms:creator ?author }}
+        OPTIONAL {{
+          ?pub dcterms:creator ?first . ?first vlms:authorPosition ?position .
+          FILTER(?position = 1) ?first rdfs:label ?firstAuthor
+        }}
+        OPTIONAL {{ ?pub vlms:publicationYear ?year }}
+        OPTIONAL {{ ?pub bibo:doi ?doi }}
+        OPTIONAL {{ ?pub bibo:pmid ?pmid }}
+        OPTIONAL {{ ?pub bibo:uri ?url }}
+      }}
+      FILTER(STRSTARTS(STR(?pub), "{PUBLICATION}"))
+    }}
+    GROUP BY ?pub
+  }}
+  FILTER(?citation != "")
+}}"""
 _VERSION = f"""SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
   ?o a <http://www.w3.org/2002/07/owl#Ontology> ; <http://www.w3.org/2002/07/owl#versionIRI> ?v }}
 }} ORDER BY ?v"""
@@ -108,9 +145,29 @@ def _title(graph: str) -> str:
     return f"{graph.rsplit('/', 1)[-1]} graph"
 
 
+def publication_citations(store: ox.Store) -> dict[str, str]:
+    """Publication graph IRI → its citation, for each publication whose file gives an author,
+    a year or an identifier.
+
+    >>> store = ox.Store()
+    >>> pub = ox.NamedNode(str(PUBLICATION) + "x-2013")
+    >>> author = ox.NamedNode(pub.value + "/author/1")
+    >>> for s, p, o in [(pub, "sourceDocument", ox.Literal("x")),
+    ...                 (pub, "publicationYear", ox.Literal("2013", datatype=XSD_INTEGER)),
+    ...                 (author, "authorPosition", ox.Literal("1", datatype=XSD_INTEGER))]:
+    ...     store.add(ox.Quad(s, ox.NamedNode(str(VLMS) + p), o, pub))
+    >>> store.add(ox.Quad(pub, ox.NamedNode(_DCTERMS + "creator"), author, pub))
+    >>> store.add(ox.Quad(author, ox.NamedNode(_RDFS_LABEL), ox.Literal("Biswas S"), pub))
+    >>> publication_citations(store)
+    {'https://w3id.org/vlmskg/publication/x-2013': 'Biswas S, 2013'}
+    """
+    return {row["pub"].value: row["citation"].value for row in _select(store, _CITATIONS)}
+
+
 def _triples(store: ox.Store, completeness: Mapping[str, float], sizes: Mapping[str, int],
              total: int, subjects: int) -> list[ox.Triple]:
     dataset = _iri(DATASET_IRI)
+    citations = publication_citations(store)
     out: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
@@ -150,6 +207,8 @@ def _triples(store: ox.Store, completeness: Mapping[str, float], sizes: Mapping[
         add(subset, _VOID + "triples", _integer(size))
         if graph.startswith(str(PUBLICATION)):
             add(dataset, _DCTERMS + "source", _iri(graph))
+            if graph in citations:
+                add(subset, _DCTERMS + "bibliographicCitation", ox.Literal(citations[graph]))
         case = graph.removeprefix(str(CASE))
         if graph.startswith(str(CASE)) and case in completeness:
             score = Decimal(str(completeness[case])).quantize(Decimal("0.001"))
