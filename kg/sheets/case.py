@@ -686,7 +686,10 @@ def _imaging(c: _Compiler, value: Any) -> dict[str, ox.NamedNode]:
                              hint="write {modality: CT, finding: tumour mass}")
         modality = c.term(data["modality"], "modality", (*sub, "modality"))
         key = modality.iri
-        event = studies.get(key) or _imaging_event(c, modality, new=True)
+        event = studies.get(key) or _imaging_event(c, modality)
+        if key not in studies:
+            c.seq += 1
+            c.events[event.value].seq = c.seq
         studies[key] = event
         studies[normalize_word(data["modality"])] = event
         if "time" in data:
@@ -1031,7 +1034,8 @@ def _therapy(c: _Compiler, value: Any) -> None:
                                  hint="write {kind: chemotherapy, intent: adjuvant, given: no}, "
                                       "or {intent: adjuvant, given: no} for no adjuvant "
                                       "therapy at all")
-            name = "no" + _camel(f"{intent.label if intent else ''} {kind or 'therapy'}")
+            stated = intent if (kind, intent_name) in _NOT_GIVEN else None
+            name = "no" + _camel(f"{stated.label if stated else ''} {kind or 'therapy'}")
             node = c.finding(name, "TreatmentFinding", concept, False)
             c.provenance(node, data, field)
             continue
@@ -1111,6 +1115,9 @@ def _events(c: _Compiler, value: Any) -> None:
                 c.add(step, "intent", VLMS + "ForMetastasisIntent")
             event = c.events[step.value]
             event.months = c.events[seen.value].months
+            if c.events[seen.value].phase != 90:
+                c.references["event:" + seen.value] = seen
+                c.timing(step, _Timed(None, "After", "event:" + seen.value, (*field, "treatment")))
         c.provenance(node, data, field)
 
 
