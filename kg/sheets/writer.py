@@ -60,6 +60,8 @@ class _Graph:
         self.out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for q in quads:
+            if not isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
+                continue
             s, p, o = q.subject.value, q.predicate.value, q.object
             value: Any = o.value if isinstance(o, ox.NamedNode) else o
             self.out[s][p].append(value)
