@@ -29,6 +29,11 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node as Term
 
+from kg.analysis.cache import load_records
+from kg.analysis.fields import select
+from kg.analysis.records import CaseRecord
+from kg.analysis.summary import Summary, summarise
+from kg.analysis.survival import SurvivalAnalysis, analyse
 from kg.api.case_reader import read_case
 from kg.api.cases import Case, Provenance
 from kg.api.labels import fetch_label, pick_label
@@ -83,6 +88,7 @@ class KnowledgeGraph:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._vocabulary: Vocabulary | None = None
+        self._records: list[CaseRecord] | None = None
 
     @classmethod
     def open(cls, *, endpoint: str | None = None, store: str | Path | None = None,
@@ -190,6 +196,59 @@ class KnowledgeGraph:
         return [{key: float(value) if isinstance(value, Decimal) else value
                  for key, value in row._asdict().items()}
                 for row in run_query("cohort", self.store)]
+
+    # --- pooled analysis (kg.analysis) ------------------------------------------------
+
+    def case_records(self, where: Iterable[str] = ()) -> list[CaseRecord]:
+        """One :class:`kg.analysis.records.CaseRecord` per case meeting every ``where``
+        condition (``"vessel-group=inferior vena cava"``, ``"age>=60"``), read once.
+
+        >>> graph = KnowledgeGraph.open()
+        >>> c1 = graph.case_records(["publication=lms-ivc-two-cases", "age<65"])[0]
+        >>> c1.case_id, c1.margin, c1.follow_up_months
+        ('lms-ivc-two-cases-c1', 'R0', 30.0)
+        >>> graph.case_records(["marjin=R0"])
+        Traceback (most recent call last):
+        ...
+        kg.analysis.fields.SelectionError: unknown field 'marjin' (fix: use one of: margin, ...
+        """
+        if self._records is None:
+            self._records = load_records(self.store)
+        return select(self._records, where)
+
+    def records(self, where: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The records as flat dicts, for ``pandas.DataFrame(graph.records())``.
+
+        >>> row = KnowledgeGraph.open().records(["case=lms-ivc-two-cases-c1"])[0]
+        >>> row["os_surgery_months"], row["os_surgery_event"], row["metastasis_sites"]
+        (30.0, False, ['lung'])
+        """
+        return [record.as_dict() for record in self.case_records(where)]
+
+    def summary(self, where: Iterable[str] = (), by: str | None = None,
+                fields: Iterable[str] | None = None) -> Summary:
+        """Table 1 (:func:`kg.analysis.summary.summarise`) of the cases meeting ``where``,
+        overall and by the field ``by``.
+
+        >>> table = KnowledgeGraph.open().summary(["vessel-group=inferior vena cava",
+        ...                                        "publication=lms-ivc-two-cases"])
+        >>> table.n, table.variable("vessel").cells["all"].levels
+        (2, [('inferior vena cava', 2, 100.0)])
+        """
+        return summarise(self.case_records(where), by, list(fields) if fields else None)
+
+    def survival(self, endpoint: str = "overall", origin: str = "surgery",
+                 by: str | None = None, where: Iterable[str] = ()) -> SurvivalAnalysis:
+        """Kaplan–Meier estimates (:func:`kg.analysis.survival.analyse`) of ``endpoint``
+        (overall, event-free, metastasis-free) from ``origin`` (surgery, diagnosis) for the
+        cases meeting ``where``, by the field ``by`` with a log-rank test.
+
+        >>> km = KnowledgeGraph.open().survival("event-free",
+        ...                                     where=["publication=lms-ivc-two-cases"])
+        >>> km.groups[0].curve.times, km.groups[0].curve.median.time
+        ((6.0, 9.0), 6.0)
+        """
+        return analyse(self.case_records(where), endpoint, origin, by)
 
     # --- nodes --------------------------------------------------------------------
 

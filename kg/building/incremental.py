@@ -5,7 +5,8 @@
 catalogue, every case graph and the tumour types inferred for each case, and keeps a cache
 of what it built in ``<store>/.vlmskg-cache.sqlite``: a content hash per source file (with
 its size and modification time, so unchanged files are not even read), the tumours and
-inferred types of each case, and HermiT's classification of the ontology.
+inferred types of each case, HermiT's classification of the ontology, and each case's
+record for the analyses (:mod:`kg.analysis.cache`).
 
 A later call compares the files with the cache and:
 
@@ -56,6 +57,8 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kg import resources
+from kg.analysis.cache import save_records
+from kg.analysis.records import CaseRecord, extract_records
 from kg.errors import BuildError, InputError, ValidationFailed
 from kg.reasoning.materialize import Classifier
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH
@@ -282,6 +285,7 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
         schema_quads, catalogue_key = _schema_quads(inputs)
         cases = [Source.for_case(p) for p in inputs.cases]
         rows: list[tuple[Source, list[str], float | None]] = []
+        case_records: list[CaseRecord] = []  # for the analyses (kg.analysis.cache)
         spool = staging.with_name(staging.name + ".nq")  # every chunk, for one bulk load
         with open(spool, "wb") as out:
             out.write(ox.serialize(schema_quads + context, format=ox.RdfFormat.N_QUADS) or b"")
@@ -296,6 +300,10 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
                     + time.perf_counter() - step)
                 if errors or any(r.is_violation for r in results):
                     continue  # keep checking the other chunks, to report every problem
+                step = time.perf_counter()
+                case_records += extract_records(EmbeddedStore.from_dataset(checked.store))
+                stats.seconds["records"] = (stats.seconds.get("records", 0)
+                                            + time.perf_counter() - step)
                 for graph in [ONTOLOGY_GRAPH, *(p.graph for p in publications)]:
                     checked.store.remove_graph(ox.NamedNode(str(graph)))
                 checked.store.dump(out, format=ox.RdfFormat.N_QUADS)
@@ -324,6 +332,7 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
         cache.put("reason", "yes" if reason else "no")
         for source, tumours, score in rows:
             cache.put_case(source.graph, source.path, tumours, score)
+        save_records(cache.db, case_records, replace_all=True)
         cache.close()
         stats.seconds["cache"] = time.perf_counter() - step
         _swap(staging, path)
@@ -416,6 +425,9 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
             _fail(checked.report.results, checked.report.errors)
         stats.seconds["parse, validate, classify"] = time.perf_counter() - step
         step = time.perf_counter()
+        fresh = extract_records(EmbeddedStore.from_dataset(checked.store))
+        stats.seconds["records"] = time.perf_counter() - step
+        step = time.perf_counter()
         for graph, file, digest in changed:
             old = cached[graph].tumours if graph in cached else []
             tumours = checked.tumours.get(graph, [])
@@ -432,6 +444,7 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
             store.update(_update_sparql(graph, None, cached[graph].tumours, []))
             cache.drop_case(graph)
             stats.removed += 1
+        save_records(cache.db, fresh, removed=gone)
         if catalogue_key != cache.get("catalogue"):
             store.remove_graph(ox.NamedNode(str(QUERIES_GRAPH)))
             store.extend(catalogue)
