@@ -1056,10 +1056,10 @@ def _therapy(c: _Compiler, value: Any) -> None:
             c.add(node, "agent", c.term(word, "drug", (*field, "agents", m)).iri)
         details = []
         if "dose" in data:
-            details.append(f"dose {_text(data['dose'], (*field, 'dose'))}")
+            details.append(f"dose: {_text(data['dose'], (*field, 'dose'))}")
         if "cycles" in data:
             cycles = _number(data["cycles"], (*field, "cycles"), integer=True, strict_low=True)
-            details.append(f"{cycles} cycles")
+            details.append(f"cycles: {cycles}")
         if details:
             c.lit(node, "description", "; ".join(details))
         months = None

@@ -121,6 +121,8 @@ class Term:
     supers: set[str] = field(default_factory=set)
     types: set[str] = field(default_factory=set)
     module: str = ""
+    #: the first curators' synonym (kg/sheets/synonyms.tsv): the short word sheets show.
+    preferred: str | None = None
 
     @property
     def curie(self) -> str:
@@ -323,6 +325,7 @@ def _build(folder: Path, synonym_file: Path) -> TermIndex:
             iri = expand_curie(written.strip()) or ""
             if iri in terms and word not in terms[iri].synonyms:
                 terms[iri].synonyms.append(word.strip())
+                terms[iri].preferred = terms[iri].preferred or word.strip()
     return TermIndex(terms)
 
 

@@ -115,7 +115,9 @@ class _Writer:
                 ch.isupper() for ch in label[1:]):
             label = label.lower()
         candidates = sorted({*term.synonyms, term.label}, key=lambda w: (len(w) < 3, len(w), w))
-        if len(label) <= 30:
+        if len(label) > 20 and term.preferred:
+            candidates.insert(0, term.preferred)
+        else:
             candidates.insert(0, label)
         for word in candidates:
             found = self.index.lookup(word, kind)
@@ -596,10 +598,10 @@ def _therapy(w: _Writer, events: list[str], findings: list[str]) -> list[Any]:
         if agents:
             item["agents"] = agents
         for part in (g.text(event, VLMS + "description") or "").split("; "):
-            if part.startswith("dose "):
-                item["dose"] = part[5:]
-            elif part.endswith(" cycles") and part[:-7].isdigit():
-                item["cycles"] = int(part[:-7])
+            if part.startswith("dose: "):
+                item["dose"] = part[6:]
+            elif part.startswith("cycles: ") and part[8:].isdigit():
+                item["cycles"] = int(part[8:])
         time = w.time(event)
         if time is not None:
             item["time"] = time
