@@ -31,7 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "its fix, then each case's completeness. Exit 0: conforms; 1: violations; "
                     "2: a file cannot be read.")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="case files or folders of them (default: data/cases)")
+                        help="case files (Turtle or sheets), publication files, or folders "
+                             "of them (default: data/cases)")
+    parser.add_argument("--publications", type=Path, metavar="DIR", default=None,
+                        help="more publication files (*.ttl) from DIR, beside the shipped ones")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="output format (default: text)")
     parser.set_defaults(run=run)
@@ -47,8 +50,10 @@ def _expand(paths: list[Path]) -> list[Path]:
         if path.is_dir() and path.suffix != ".ttl":
             found = case_files(path)
             if not found:
-                raise InputError("no case files (*.ttl) in this folder", file=str(path),
-                                 hint="give a folder holding <case-id>.ttl files, or the files")
+                raise InputError("no case files (*.ttl or *.yaml) in this folder",
+                                 file=str(path),
+                                 hint="give a folder holding <case-id>.ttl or .yaml files, or "
+                                      "the files")
             files += found
         else:
             files.append(path)
@@ -104,8 +109,41 @@ def format_json(report: ValidationReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
+_CASE_ID = re.compile(r".+-c\d+$")
+
+
+def is_publication_file(path: Path) -> bool:
+    """A publication file given on its own: in a ``publications`` folder, or a Turtle file
+    whose name is not a case id (``<publication>-c<N>``).
+
+    >>> is_publication_file(Path("data/publications/x.ttl")), is_publication_file(Path("a-c1.ttl"))
+    (True, False)
+    """
+    return path.parent.name == "publications" or (path.suffix == ".ttl"
+                                                   and not _CASE_ID.match(path.stem))
+
+
+def _publications(extra: Path | None, given: list[Path]) -> list[Path]:
+    """The shipped publications, those of ``--publications``, and publication files given
+    as arguments (each replacing a shipped one of the same id)."""
+    from kg.resources import publication_files
+    chosen = {p.stem: p for p in publication_files()}
+    if extra is not None:
+        if not extra.is_dir():
+            raise InputError("no such folder", file=str(extra),
+                             hint="give a folder of publication files")
+        chosen.update({p.stem: p for p in sorted(extra.glob("*.ttl"))})
+    chosen.update({p.stem: p for p in given})
+    return list(chosen.values())
+
+
 def run(args: argparse.Namespace) -> int:
-    report = validate_files(_expand(args.files))
+    paths = _expand(args.files)
+    given = [p for p in paths if is_publication_file(p)]
+    cases = [p for p in paths if p not in given]
+    report = validate_files(cases, publications=_publications(args.publications, given))
+    unreadable = {e.file for e in report.errors}
+    report.files = [f for f in report.files if f not in unreadable]
     for error in report.errors:
         print(f"vlmskg validate: error: {error}", file=sys.stderr)
     print(format_json(report) if args.format == "json" else format_text(report))
