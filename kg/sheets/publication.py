@@ -245,7 +245,7 @@ def _authors(c: _Compiler, value: Any) -> None:
         author = ox.NamedNode(f"{c.publication.value}/author/{position}")
         c.add(c.publication, _DCTERMS + "creator", author)
         c.add(author, _LABEL.value, _literal(text))
-        c.add(author, VLMS + "authorPosition", _literal(str(position), "positiveInteger"))
+        c.add(author, VLMS + "authorPosition", _literal(str(position), "integer"))
 
 
 def _identifiers(c: _Compiler, top: dict[str, Any]) -> None:
@@ -295,7 +295,7 @@ def _statement(c: _Compiler, item: Any, field: FieldPath, number: int, names: se
         where = (*field, "cites", i) if isinstance(cites, list) else (*field, "cites")
         number_text = str(_integer(ref, where, low=1, hint="write the reference numbers "
                                                              "printed in the source, e.g. [1, 3]"))
-        c.add(node, VLMS + "citesReference", _literal(number_text, "positiveInteger"))
+        c.add(node, VLMS + "citesReference", _literal(number_text, "integer"))
     about = data.get("about", [])
     for i, word in enumerate(_list(about, (*field, "about"))):
         where = (*field, "about", i) if isinstance(about, list) else (*field, "about")
@@ -339,7 +339,7 @@ def _count(c: _Compiler, node: ox.NamedNode, value: Any, field: FieldPath) -> No
                              field=(*field, "cases"), hint=hint)
         cases, words = match["n"], (match["words"] or "").replace("fewer", "less")
     number = _integer(cases, (*field, "cases"), low=0, hint=hint)
-    c.add(node, VLMS + "caseCount", _literal(str(number), "nonNegativeInteger"))
+    c.add(node, VLMS + "caseCount", _literal(str(number), "integer"))
     qualifiers = [_count_word(c, words, (*field, "cases"))] if words else []
     if "comparator" in data:
         word = normalize(_text(data["comparator"], (*field, "comparator")))
@@ -381,7 +381,7 @@ def _figure(c: _Compiler, statement: ox.NamedNode, value: Any, field: FieldPath,
     if "sample size" in data:
         size = _integer(data["sample size"], (*field, "sample size"), low=1,
                         hint="write the number of patients the figure is computed from")
-        c.add(figure, VLMS + "sampleSize", _literal(str(size), "positiveInteger"))
+        c.add(figure, VLMS + "sampleSize", _literal(str(size), "integer"))
     if "time point" in data:
         c.add(figure, VLMS + "timeHorizonYears",
               _literal(_decimal_text(_years(data["time point"], (*field, "time point"))),
