@@ -93,8 +93,8 @@ def case_files(folder: Path | None = None) -> list[Path]:
 
 
 def publication_files() -> list[Path]:
-    """Publication files: Turtle (sheets join once kg.sheets.publication compiles them)."""
-    return _turtle_in(publications_dir())
+    """Publication files (Turtle or sheets, compiled by :mod:`kg.sheets.publication`)."""
+    return _sources_in(publications_dir())
 
 
 def query_files() -> list[Path]:
