@@ -9,7 +9,7 @@ category, a flag or a set (a set groups by its combination, e.g. ``middle + lowe
 the groups do not overlap). An unknown field or value raises :class:`SelectionError`
 listing the valid ones, nearest first.
 
->>> from kg.analysis.records import CaseRecord
+>>> from kg.analysis.records import AGE_BANDS, SIZE_BANDS, CaseRecord
 >>> parse_condition("margin=R0|R1")
 Condition(field='margin', operator='=', values=('R0', 'R1'))
 >>> field("vesel").name
@@ -20,13 +20,14 @@ kg.analysis.fields.SelectionError: unknown field 'vesel' (fix: use one of: vesse
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.analysis.records import CaseRecord
+from kg.analysis.records import AGE_BANDS, SIZE_BANDS, CaseRecord
 from kg.errors import ParameterError
 
 __all__ = ["Field", "FIELDS", "Condition", "SelectionError", "NOT_REPORTED", "field", "find_field",
@@ -49,6 +50,7 @@ class Field:
     kind: str
     label: str
     summarised: bool = True  #: a row block of Table 1 (the case id is a filter only)
+    choices: tuple[str, ...] = ()  #: the values the model allows, reported or not
 
     def value(self, record: CaseRecord) -> Any:
         """The record's value (``None``, or an empty tuple, when not reported)."""
@@ -107,6 +109,19 @@ _SPEC: tuple[tuple[str, str, str, str], ...] = (
 FIELDS: dict[str, Field] = {name: Field(name, attribute, kind, label)
                             for name, attribute, kind, label in _SPEC}
 FIELDS["case"] = Field("case", "case_id", "category", "Case", summarised=False)
+_CHOICES = {
+    "age-band": tuple(b for b, _ in AGE_BANDS), "size-band": tuple(b for b, _ in SIZE_BANDS),
+    "sex": ("female", "male"), "vital-status": ("alive", "dead"),
+    "vessel-group": ("inferior vena cava", "other vein", "artery", "other vessel"),
+    "ivc-segment": ("upper", "middle", "lower"), "growth": ("intraluminal", "extraluminal"),
+    "grade": ("high", "intermediate", "low"), "margin": ("R0", "R1", "R2"),
+    "management": ("ligation", "primary repair", "patch", "graft", "anastomosis"),
+    "neoadjuvant": ("chemotherapy", "radiotherapy", "chemotherapy + radiotherapy", "given",
+                    "none"),
+    "adjuvant": ("chemotherapy", "radiotherapy", "chemotherapy + radiotherapy", "given", "none"),
+}
+FIELDS.update({name: dataclasses.replace(FIELDS[name], choices=values)
+               for name, values in _CHOICES.items()})
 
 
 def nearest(word: str, choices: Iterable[str]) -> list[str]:
@@ -182,6 +197,7 @@ def _matcher(condition: Condition, records: Sequence[CaseRecord]
                    ">=": float.__ge__}[condition.operator]
         return lambda r: (v := spec.value(r)) is not None and compare(float(v), limit)
     known = {text.lower(): text for r in records for text in spec.texts(r)}
+    known.update({choice.lower(): choice for choice in spec.choices})
     if spec.kind == "flag":
         known.update({"yes": "yes", "no": "no"})
     known.setdefault(NOT_REPORTED, NOT_REPORTED)
@@ -195,7 +211,7 @@ def _matcher(condition: Condition, records: Sequence[CaseRecord]
                 except ValueError:
                     pass
             raise SelectionError(
-                f"no case has {spec.name}={value!r}",
+                f"unknown {spec.name} value {value!r}",
                 hint="valid values: " + ", ".join(nearest(value, sorted(known.values()))))
         wanted.add(known[value.lower()])
     negate = condition.operator == "!="

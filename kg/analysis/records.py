@@ -54,7 +54,7 @@ from kg.store.terms import to_python
 from kg.vocab import VLMS
 
 __all__ = ["ENDPOINTS", "ORIGINS", "SurvivalTime", "CaseRecord", "Ontology",
-           "extract_records", "fetch_ontology", "build_record", "record_fields",
+           "extract_records", "fetch_ontology", "build_record", "record_fields", "format_citation",
            "AGE_BANDS", "SIZE_BANDS"]
 
 #: the survival endpoints, and their field-name prefixes.
@@ -80,8 +80,13 @@ _NEOADJUVANT_CONCEPT = _OBO + "NCIT_C15665"
 # not (yet) in the ontology: read when a case or publication states them
 _AMOUNT_MIN = str(VLMS) + "amountMin"
 _AMOUNT_MAX = str(VLMS) + "amountMax"
+_STATED_FOR_GROUP = str(VLMS) + "statedForGroup"
 _PUBLICATION_TYPE = str(VLMS) + "publicationType"
 _SOURCE_COVERAGE = str(VLMS) + "sourceCoverage"
+_YEAR = str(VLMS) + "publicationYear"
+_AUTHOR_POSITION = str(VLMS) + "authorPosition"
+_DCTERMS = "http://purl.org/dc/terms/"
+_BIBO = "http://purl.org/ontology/bibo/"
 
 
 @functools.cache
@@ -89,7 +94,8 @@ def _v(name: str) -> str:
     return str(VLMS[name])
 
 
-_FACT_PREDICATES = [_RDF_TYPE, _PART_OF, _LOCATED_IN, _AMOUNT_MIN, _AMOUNT_MAX] + [_v(n) for n in [
+_FACT_PREDICATES = [_RDF_TYPE, _PART_OF, _LOCATED_IN, _AMOUNT_MIN, _AMOUNT_MAX,
+                    _STATED_FOR_GROUP] + [_v(n) for n in [
     "reportedIn", "caseNumberInSource", "hasPatient", "hasTumour", "indexSurgery",
     "lastFollowUp", "ageYears", "sex", "arisesFrom", "involves", "extendsInto", "hasPortion",
     "laterality", "growthPattern", "grade", "hasSizeMeasurement", "firstDimensionCm",
@@ -112,9 +118,13 @@ _ONTOLOGY = f"""SELECT ?s ?p ?o WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }}
 }}"""
 _PUBLICATIONS = f"""SELECT ?g ?p ?o WHERE {{
-  VALUES ?p {{ <{_LABEL}> <http://purl.org/dc/terms/title> <{_PUBLICATION_TYPE}>
-              <{_SOURCE_COVERAGE}> <http://purl.org/dc/terms/type> }}
+  VALUES ?p {{ <{_LABEL}> <{_DCTERMS}title> <{_PUBLICATION_TYPE}> <{_SOURCE_COVERAGE}>
+              <{_YEAR}> <{_BIBO}doi> <{_BIBO}pmid> <{_BIBO}uri> }}
   GRAPH ?g {{ ?g ?p ?o }}
+}}"""
+_AUTHORS = f"""SELECT ?g ?position ?name WHERE {{
+  GRAPH ?g {{ ?g <{_DCTERMS}creator> ?author .
+             ?author <{_AUTHOR_POSITION}> ?position ; <{_LABEL}> ?name }}
 }}"""
 
 
@@ -137,6 +147,7 @@ class CaseRecord:
     case_id: str
     publication: str | None  #: publication id
     publication_label: str | None  #: its title or, failing that, its label
+    citation: str | None  #: first author et al., year, doi (what is known)
     case_number: int | None
     publication_type: str | None  #: case report, case series, registry… where stated
     source_coverage: str | None  #: what the curators read: full text, abstract… where stated
@@ -145,6 +156,7 @@ class CaseRecord:
     age_band: str | None  #: :data:`AGE_BANDS`
     sex: str | None  #: female | male
     vessel: str | None  #: nearest blood vessel the tumour arises from, with its side
+    vessel_class: str | None  #: the IRI of that vessel's most specific class
     vessel_group: str | None  #: inferior vena cava | other vein | artery | other vessel
     ivc_segments: tuple[str, ...]  #: upper, middle, lower (IVC tumours)
     size_cm: float | None  #: largest dimension over every measurement
@@ -330,8 +342,11 @@ def _rows(store: Store, query: str, variables: list[str]) -> Iterable[tuple[Any,
         yield tuple(term.value if type(term) is named else to_python(term) for term in solution)
 
 
-def _fetch_facts(store: Store, cases: Sequence[str] | None) -> dict[str, _Facts]:
-    predicates = " ".join(f"<{p}>" for p in _FACT_PREDICATES)
+def _fetch_facts(store: Store, cases: Sequence[str] | None,
+                 extra: Sequence[str] = ()) -> dict[str, _Facts]:
+    """The triples of every case graph (or of the case IRIs ``cases``) with one of the
+    predicates records read, and the ``extra`` ones a caller needs besides (the exports)."""
+    predicates = " ".join(f"<{p}>" for p in dict.fromkeys([*_FACT_PREDICATES, *extra]))
     if cases is None:
         queries = [_FACTS % predicates]
     else:
@@ -363,11 +378,34 @@ def _fetch_facts(store: Store, cases: Sequence[str] | None) -> dict[str, _Facts]
 
 
 def _publications(store: Store) -> dict[str, dict[str, str]]:
+    """Each publication's title, label, type, coverage and citation."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
     for g, p, o in _rows(store, _PUBLICATIONS, ["g", "p", "o"]):
         if g.startswith(str(PUBLICATION)):
             found[g].setdefault(p, str(o))
+    authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for g, position, name in _rows(store, _AUTHORS, ["g", "position", "name"]):
+        authors[g].append((int(position), str(name)))
+    for g, fields in found.items():
+        fields["citation"] = format_citation(
+            [name for _, name in sorted(authors.get(g, []))], fields.get(_YEAR),
+            fields.get(_BIBO + "doi"), fields.get(_BIBO + "pmid"), fields.get(_BIBO + "uri"))
     return found
+
+
+def format_citation(authors: Sequence[str], year: str | int | None, doi: str | None,
+                    pmid: str | None, url: str | None) -> str:
+    """"First author et al., year, doi:…" (one author: no "et al."; no DOI: the PMID;
+    neither: the URL); empty when nothing is known.
+
+    >>> format_citation(["Biswas S", "Amin A"], 2013, "10.4021/wjon471w", None, None)
+    'Biswas S et al., 2013, doi:10.4021/wjon471w'
+    >>> format_citation(["Roe J"], None, None, "123", None)
+    'Roe J, PMID:123'
+    """
+    first = authors[0] + (" et al." if len(authors) > 1 else "") if authors else ""
+    where = f"doi:{doi}" if doi else f"PMID:{pmid}" if pmid else url or ""
+    return ", ".join(part for part in (first, str(year) if year else "", where) if part)
 
 
 def extract_records(store: Store, cases: Sequence[str] | None = None,
@@ -429,12 +467,13 @@ def _links(f: _Facts, ontology: Ontology) -> list[Link]:
             amount = f.one(timing, _v("amount"))
             per_unit = ontology.months_per_unit.get(f.one(timing, _v("timeUnit")) or "")
             precision = _PRECISION.get(f.one(timing, _v("precision")), "exact")
-            if sign == 0.0:
+            if (f.one(timing, _STATED_FOR_GROUP) is True or f.one(timing, _AMOUNT_MIN) is not None
+                    or f.one(timing, _AMOUNT_MAX) is not None):
+                links.append(Link(event, reference, 0.0, RANGE))  # a group's value
+            elif sign == 0.0:
                 links.append(Link(event, reference, 0.0, precision))
             elif amount is not None and per_unit is not None:
                 links.append(Link(event, reference, sign * float(amount) * per_unit, precision))
-            elif f.one(timing, _AMOUNT_MIN) is not None or f.one(timing, _AMOUNT_MAX) is not None:
-                links.append(Link(event, reference, 0.0, RANGE))
     return links
 
 
@@ -447,8 +486,10 @@ def _position(f: _Facts, event: str | None) -> int | None:
     return int(value) if value is not None else None
 
 
-def _vessel(f: _Facts, ontology: Ontology, tumour: str | None) -> tuple[str | None, str | None]:
-    """The nearest blood vessel at or above a site the tumour arises from, and its group."""
+def _vessel(f: _Facts, ontology: Ontology, tumour: str | None
+            ) -> tuple[str | None, str | None, str | None]:
+    """The nearest blood vessel at or above a site the tumour arises from: its name, its
+    class and its group."""
     frontier = list(f.all(tumour, _v("arisesFrom")))
     seen = set(frontier)
     while frontier:
@@ -462,10 +503,11 @@ def _vessel(f: _Facts, ontology: Ontology, tumour: str | None) -> tuple[str | No
             group = ("inferior vena cava" if ontology.is_a(types, _IVC)
                      else "other vein" if ontology.is_a(types, _VEIN)
                      else "artery" if ontology.is_a(types, _ARTERY) else "other vessel")
-            return (f"{side.lower()} {name}" if side else name), group
+            return ((f"{side.lower()} {name}" if side else name),
+                    classes[0] if classes else _BLOOD_VESSEL, group)
         frontier = [p for n in frontier for p in f.all(n, _PART_OF) if p not in seen]
         seen.update(frontier)
-    return None, None
+    return None, None, None
 
 
 def _segments(f: _Facts, tumour: str | None) -> tuple[str, ...]:
@@ -642,7 +684,7 @@ def build_record(f: _Facts, ontology: Ontology,
     pub = (publications or {}).get(publication or "", {})
     age = f.one(patient, _v("ageYears"))
     size = _size(f, tumour)
-    vessel, group = _vessel(f, ontology, tumour)
+    vessel, vessel_class, group = _vessel(f, ontology, tumour)
     links = _links(f, ontology)
     ranged = _ranged(links)
     diseases = _disease_findings(f, ontology)
@@ -682,15 +724,16 @@ def build_record(f: _Facts, ontology: Ontology,
         case_id=case[len(str(CASE)):],
         publication=publication[len(str(PUBLICATION)):] if publication and publication.startswith(
             str(PUBLICATION)) else publication,
-        publication_label=pub.get("http://purl.org/dc/terms/title") or pub.get(_LABEL),
+        publication_label=pub.get(_DCTERMS + "title") or pub.get(_LABEL),
+        citation=pub.get("citation") or None,
         case_number=_int(f.one(case, _v("caseNumberInSource"))),
-        publication_type=_term_text(ontology, pub.get(_PUBLICATION_TYPE)
-                                    or pub.get("http://purl.org/dc/terms/type")),
+        publication_type=_term_text(ontology, pub.get(_PUBLICATION_TYPE)),
         source_coverage=_term_text(ontology, pub.get(_SOURCE_COVERAGE)),
         synthetic=_v("SyntheticCase") in f.types(case),
         age_years=_int(age), age_band=_band(_int(age), AGE_BANDS),
         sex=_short(ontology, f.one(patient, _v("sex"))),
-        vessel=vessel, vessel_group=group, ivc_segments=_segments(f, tumour),
+        vessel=vessel, vessel_class=vessel_class, vessel_group=group,
+        ivc_segments=_segments(f, tumour),
         size_cm=size, size_band=_band(size, SIZE_BANDS),
         grade=_short(ontology, f.one(tumour, _v("grade"))),
         growth_pattern=tuple(sorted(_short(ontology, g) or "" for g in

@@ -89,6 +89,8 @@ class KaplanMeier:
         """S(``months``) with its interval; ``survival`` is ``None`` past the last time
         observed (nothing is known there)."""
         at_risk = self.at_risk_at(months)
+        if self.survival and self.survival[-1] == 0.0 and months >= self.times[-1]:
+            return Estimate(months, 0.0, 0.0, 0.0, at_risk)  # everyone has had the event
         if self.n == 0 or months > self.max_time:
             return Estimate(months, None, None, None, at_risk)
         i = self._index(months)
@@ -330,9 +332,9 @@ def analyse(records: Sequence[CaseRecord], endpoint: str = "overall", origin: st
             hint="try --origin surgery, another endpoint, or a wider selection")
     compared = [g for g in built if g.curve.n and g.name != NOT_REPORTED]
     test = None
-    if by and len(compared) >= 2:
+    if by and len(compared) >= 2 and any(g.curve.n_events for g in compared):
         test = logrank([g.times for g in compared], [g.events for g in compared])
-    longest = max(g.curve.max_time for g in built)
+    longest = max(60.0, *(g.curve.max_time for g in built))
     step = 12.0 if longest <= 120 else 24.0
     risk = tuple(step * i for i in range(int(min(longest, 240.0) // step) + 1))
     return SurvivalAnalysis(endpoint, origin, find_field(by).name if by else None, built, test,
