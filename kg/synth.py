@@ -47,6 +47,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import shutil
@@ -75,6 +76,7 @@ __all__ = [
     "render_case",
     "render_publication",
     "write_cohort",
+    "Hazard",
 ]
 
 #: exponent of the Zipf-like weights of the ranked vessels (weight of rank r: r ** -1.5).
@@ -129,6 +131,48 @@ class VesselSite:
         if self.site == str(_IVC) or self.site == str(OBO["UBERON_0000947"]):
             return "abdomen"
         return "limb" if self.site in _LIMB_VESSELS else "other"
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """Follow-up and death drawn from a stated hazard instead of the default outcome: death
+    at an exponential time whose survival at 60 months is ``five_year_survival`` (rate
+    ``-ln(p) / 60`` per month), censoring at a time uniform on (0, ``max_follow_up``]
+    months; the last follow-up is the earlier of the two (dead when death comes first),
+    written in days. Each case draws from its own stream, so the other values of the case
+    are those of the same seed without a hazard.
+
+    >>> Hazard(0.5).survival(60), round(Hazard(0.5).rate, 5)
+    (0.5, 0.01155)
+    """
+
+    five_year_survival: float
+    max_follow_up: float = 120.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.five_year_survival < 1.0:
+            raise InputError(f"a five-year survival of {self.five_year_survival} is not a "
+                             "probability strictly between 0 and 1",
+                             hint="give e.g. --five-year-survival 0.5")
+        if self.max_follow_up <= 0:
+            raise InputError(f"a longest follow-up of {self.max_follow_up} months is not "
+                             "positive", hint="give e.g. --max-follow-up 120")
+
+    @property
+    def rate(self) -> float:
+        """Deaths per patient-month."""
+        return -math.log(self.five_year_survival) / 60.0
+
+    def survival(self, months: float) -> float:
+        """The true survival at ``months``."""
+        return round(math.exp(-self.rate * months), 12)
+
+    def draw(self, seed: int, number: int) -> tuple[int, bool]:
+        """Case ``number``'s last follow-up in days (at least 1) and whether it is a death."""
+        rng = random.Random(f"vlmskg-synth-hazard:{seed}:{number}")
+        death = rng.expovariate(self.rate)
+        censoring = rng.uniform(0.0, self.max_follow_up)
+        return max(1, round(min(death, censoring) * 30.4375)), death <= censoring
 
 
 @dataclass(frozen=True)
@@ -322,9 +366,12 @@ def _management(w: _CaseWriter, rng: random.Random, site: VesselSite) -> None:
 
 
 def render_case(seed: int, number: int, sites: Sequence[VesselSite],
-                weights: Sequence[float] | None = None) -> tuple[str, str]:
-    """Case number ``number`` of the cohort drawn with ``seed``: its id and its Turtle."""
+                weights: Sequence[float] | None = None, hazard: Hazard | None = None
+                ) -> tuple[str, str]:
+    """Case number ``number`` of the cohort drawn with ``seed``: its id and its Turtle;
+    with ``hazard``, its follow-up and vital status are drawn from it."""
     rng = random.Random(f"vlmskg-synth:{seed}:{number}")
+    drawn = hazard.draw(seed, number) if hazard is not None else None
     site = rng.choices(list(sites), weights=list(weights or site_weights(sites)))[0]
     identifier = f"{cohort_id(seed)}-c{number}"
     w = _CaseWriter()
@@ -396,8 +443,10 @@ def render_case(seed: int, number: int, sites: Sequence[VesselSite],
     w.finding("majorComplication", "vlms:Complication", "vlms:MajorPostoperativeComplication",
               complication, "vlms:followsProcedure :operation",
               "vlms:management vlms:ConservativeManagement" if complication else "")
+    discharge = rng.randint(4, 30)
     w.event("discharge", "vlms:HospitalDischarge", 6,
-            w.timing("dischargeTiming", "operation", rng.randint(4, 30), "obo:UO_0000033"))
+            w.timing("dischargeTiming", "operation",
+                     min(discharge, drawn[0]) if drawn else discharge, "obo:UO_0000033"))
     adjuvant = _pick(rng, (("none", 50), ("radiotherapy", 25), ("chemotherapy", 25)))
     if adjuvant == "none":
         w.finding("noAdjuvantTherapy", "vlms:TreatmentFinding", "obo:NCIT_C15675", False,
@@ -418,9 +467,12 @@ def render_case(seed: int, number: int, sites: Sequence[VesselSite],
     metastasis = rng.random() < 0.4
     position = 8
     if metastasis:
-        found = max(1, round(follow_up * rng.uniform(0.15, 0.9)))
+        share = rng.uniform(0.15, 0.9)
+        found = max(1, round(follow_up * share))
         w.event("metastasisAssessment", "vlms:FollowUpAssessment", position,
-                w.timing("metastasisAssessmentTiming", "operation", found, "obo:UO_0000035"))
+                w.timing("metastasisAssessmentTiming", "operation",
+                         *((max(1, round(drawn[0] * share)), "obo:UO_0000033") if drawn
+                           else (found, "obo:UO_0000035"))))
         organs = _pick(rng, (("lung", 60), ("liver", 25), ("lung liver", 15)))
         for organ in organs.split():
             uberon, concept = (("UBERON_0002048", "NCIT_C3577") if organ == "lung"
@@ -430,11 +482,14 @@ def render_case(seed: int, number: int, sites: Sequence[VesselSite],
                       f"vlms:site :{organ}", "vlms:observedIn :metastasisAssessment")
         position += 1
     dead = rng.random() < (0.45 if metastasis else 0.08)
+    if drawn:
+        dead = drawn[1]
     recurrence = rng.random() < 0.15
     disease = ("ProgressiveDisease" if (metastasis or recurrence) and (dead or rng.random() < 0.5)
                else "StableDisease" if metastasis or recurrence else "NoEvidenceOfDisease")
     w.event("lastFollowUp", "vlms:LastFollowUp", position,
-            w.timing("lastFollowUpTiming", "operation", follow_up, "obo:UO_0000035"),
+            w.timing("lastFollowUpTiming", "operation",
+                     *((drawn[0], "obo:UO_0000033") if drawn else (follow_up, "obo:UO_0000035"))),
             f"vlms:vitalStatus obo:{'PATO_0001422' if dead else 'PATO_0001421'}",
             f"vlms:diseaseStatus vlms:{disease}")
     w.finding("localRecurrence", "vlms:Recurrence", "vlms:LocalRecurrence", recurrence,
@@ -498,9 +553,11 @@ def _check_destination(out: Path) -> None:
                               "is replaced")
 
 
-def write_cohort(out: Path | str, cases: int, seed: int) -> Cohort:
+def write_cohort(out: Path | str, cases: int, seed: int, hazard: Hazard | None = None
+                 ) -> Cohort:
     """Write ``cases`` synthetic case files into ``out/cases/`` and the cohort's publication
-    into ``out/publications/``, with a manifest ``out/synth.json``.
+    into ``out/publications/``, with a manifest ``out/synth.json``; with ``hazard``, follow-up
+    and deaths are drawn from it (:class:`Hazard`).
 
     The cohort is written into a staging folder and moved into place, so ``out`` is either
     the previous cohort or the new one, never a mix. Raises :class:`InputError` for an
@@ -522,7 +579,7 @@ def write_cohort(out: Path | str, cases: int, seed: int) -> Cohort:
         (staging / "publications").mkdir()
         names = []
         for number in track(range(1, cases + 1), "drawing synthetic cases"):
-            identifier, text = render_case(seed, number, sites, weights)
+            identifier, text = render_case(seed, number, sites, weights, hazard)
             (staging / "cases" / f"{identifier}.ttl").write_text(text, encoding="utf-8")
             names.append(f"{identifier}.ttl")
         publication = f"{cohort_id(seed)}.ttl"
@@ -532,6 +589,10 @@ def write_cohort(out: Path | str, cases: int, seed: int) -> Cohort:
                     "publication": cohort_id(seed),
                     "sites": [{"rank": s.rank, "site": s.site, "weight": round(w, 6)}
                               for s, w in zip(sites, weights, strict=True)]}
+        if hazard is not None:
+            manifest["hazard"] = {"kind": "exponential",
+                                  "five_year_survival": hazard.five_year_survival,
+                                  "max_follow_up_months": hazard.max_follow_up}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         old = None
         if out.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.synth import write_cohort
+from kg.synth import Hazard, write_cohort
 
 __all__ = ["register", "run"]
 
@@ -24,11 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="random seed (default: 0)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="folder to write (new, empty, or an earlier synthetic cohort)")
+    parser.add_argument("--five-year-survival", type=float, metavar="P",
+                        help="draw follow-up and deaths from an exponential hazard with this "
+                             "survival at 5 years (0 < P < 1), censored uniformly up to "
+                             "--max-follow-up months")
+    parser.add_argument("--max-follow-up", type=float, default=120.0, metavar="MONTHS",
+                        help="longest censoring time with --five-year-survival (default: 120)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    cohort = write_cohort(args.out, args.cases, args.seed)
+    hazard = (Hazard(args.five_year_survival, args.max_follow_up)
+              if args.five_year_survival is not None else None)
+    cohort = write_cohort(args.out, args.cases, args.seed, hazard)
     print(f"wrote {len(cohort.case_files)} synthetic cases to {cohort.cases_dir} and their "
           f"publication to {cohort.publication_file}")
     return 0
