@@ -234,3 +234,31 @@ def test_a_well_cited_publication_conforms(tmp_path: Path) -> None:
     path.write_text(PUBLICATION_TTL.format(id="good-2013", extra='; bibo:pmid "8920790"',
                                            figure=GOOD_FIGURE), encoding="utf-8")
     assert validate_files([], publications=[path]).results == []
+
+
+def test_literature_statements_show_the_letter_figures(store: EmbeddedStore) -> None:
+    rows = {r.statement: r.figures for r in run_query("literature-statements", store)
+            if r.publication == "lms-ivc-two-cases"}
+    assert rows["five-year-survival"] == "overall survival at 5 years: 49.4%"
+    assert rows["cancer-free-survival-10-years"] == "cancer-free survival at 10 years: 7.4%"
+    assert rows["recurrence-after-curative-resection"] == "recurrent neoplasm: about 50%"
+    assert rows["graft-complications"] is None  # one range for two outcomes: not a figure
+
+
+def test_literature_statements_word_ranges_medians_and_bounds(tmp_path: Path) -> None:
+    sheet = tmp_path / "worded-2013.yaml"
+    sheet.write_text("""\
+pmid: "8920790"
+statements:
+  - text: Figures.
+    figures:
+      - {endpoint: graft occlusion, rate percent: "7-28"}
+      - {endpoint: overall survival, median: "3.5 years", sample size: 11}
+      - {endpoint: local recurrence, time point: 5 years, rate percent: "less than 30"}
+""", encoding="utf-8")
+    rows = run_query("literature-statements", EmbeddedStore(dataset=load_sources(
+        _sources([sheet]))))
+    [figures] = [r.figures for r in rows if r.publication == "worded-2013"]
+    assert set(figures.split("; ")) == {"graft occlusion: 7-28%",
+                                        "overall survival: median 42 months (n=11)",
+                                        "local recurrence at 5 years: under 30%"}
