@@ -42,7 +42,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -128,8 +128,7 @@ _AUTHORS = f"""SELECT ?g ?position ?name WHERE {{
 }}"""
 
 
-@dataclass(frozen=True)
-class SurvivalTime:
+class SurvivalTime(NamedTuple):
     """One case's time for one endpoint: months from time zero, whether the event happened
     then (else censored), the precision of the time, or why the case is left out."""
 

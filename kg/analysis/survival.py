@@ -36,6 +36,11 @@ from kg.analysis.records import ENDPOINTS, ORIGINS, CaseRecord
 __all__ = ["Estimate", "Median", "KaplanMeier", "LogRank", "kaplan_meier", "logrank",
            "Z95", "MILESTONES", "Group", "SurvivalAnalysis", "analyse"]
 
+Numbers = Sequence[float] | np.ndarray
+"""Times: a sequence of numbers or a NumPy array."""
+Flags = Sequence[int] | np.ndarray
+"""Events: True/1 for an event, False/0 for a censoring."""
+
 Z95 = float(stats.norm.ppf(0.975))
 """The normal quantile of a two-sided 95 % interval (1.959964…)."""
 
@@ -113,7 +118,7 @@ def _first_at_or_below(times: Sequence[float], curve: Sequence[float]) -> float 
     return None
 
 
-def _arrays(times: Sequence[float], events: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
+def _arrays(times: Numbers, events: Flags) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(times, dtype=float)
     e = np.asarray(events, dtype=bool)
     if t.shape != e.shape or t.ndim != 1:
@@ -123,9 +128,9 @@ def _arrays(times: Sequence[float], events: Sequence[bool]) -> tuple[np.ndarray,
     return t, e
 
 
-def kaplan_meier(times: Sequence[float], events: Sequence[bool]) -> KaplanMeier:
-    """The Kaplan–Meier curve of ``times`` (months) with ``events`` (True: the event
-    happened then; False: censored then).
+def kaplan_meier(times: Numbers, events: Flags) -> KaplanMeier:
+    """The Kaplan–Meier curve of ``times`` (months) with ``events`` (True or 1: the event
+    happened then; False or 0: censored then).
 
     >>> km = kaplan_meier([1, 2, 2, 3], [True, True, False, True])
     >>> km.times, km.at_risk, km.events
@@ -170,7 +175,7 @@ class LogRank:
     expected: tuple[float, ...]
 
 
-def logrank(times: Sequence[Sequence[float]], events: Sequence[Sequence[bool]]) -> LogRank:
+def logrank(times: Sequence[Numbers], events: Sequence[Flags]) -> LogRank:
     """Compare the survival of two or more groups (``times[g]``, ``events[g]`` per group).
 
     >>> result = logrank([[1, 2], [3, 4]], [[True, True], [True, True]])
