@@ -223,11 +223,12 @@ def compile_publication_file(path: Path | str) -> list[ox.Quad]:
     Errors carry the file, the field and (read back from the file) its line and column.
     """
     path = Path(path)
-    data = load_sheet(path)
     try:
-        return compile_publication(data, path.stem)
+        return compile_publication(load_sheet(path), path.stem)
     except SheetError as err:
-        raise err.located(path) from None
+        located = err.located(path)
+        located.case = None  # a publication, not a case: the file name says which
+        raise located from None
 
 
 # --- citation ----------------------------------------------------------------------------------
