@@ -553,11 +553,23 @@ def _check_destination(out: Path) -> None:
                               "is replaced")
 
 
-def write_cohort(out: Path | str, cases: int, seed: int, hazard: Hazard | None = None
-                 ) -> Cohort:
+def _as_sheet(identifier: str, turtle: str) -> str:
+    """The synthetic case ``turtle`` written as a case sheet (``vlmskg synth --format sheet``)."""
+    from kg.sheets.writer import case_to_sheet, dump_sheet
+    graph = ox.NamedNode(f"https://w3id.org/vlmskg/case/{identifier}")
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+             for t in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
+    return dump_sheet(case_to_sheet(quads, identifier),
+                      header=f"Synthetic case {identifier}: made up by 'vlmskg synth'; it "
+                             "describes no real patient.")
+
+
+def write_cohort(out: Path | str, cases: int, seed: int, hazard: Hazard | None = None,
+                 form: str = "turtle") -> Cohort:
     """Write ``cases`` synthetic case files into ``out/cases/`` and the cohort's publication
     into ``out/publications/``, with a manifest ``out/synth.json``; with ``hazard``, follow-up
-    and deaths are drawn from it (:class:`Hazard`).
+    and deaths are drawn from it (:class:`Hazard`). ``form="sheet"`` writes each case as a
+    case sheet (``.yaml``) instead of Turtle.
 
     The cohort is written into a staging folder and moved into place, so ``out`` is either
     the previous cohort or the new one, never a mix. Raises :class:`InputError` for an
@@ -580,8 +592,11 @@ def write_cohort(out: Path | str, cases: int, seed: int, hazard: Hazard | None =
         names = []
         for number in track(range(1, cases + 1), "drawing synthetic cases"):
             identifier, text = render_case(seed, number, sites, weights, hazard)
-            (staging / "cases" / f"{identifier}.ttl").write_text(text, encoding="utf-8")
-            names.append(f"{identifier}.ttl")
+            suffix = ".yaml" if form == "sheet" else ".ttl"
+            if form == "sheet":
+                text = _as_sheet(identifier, text)
+            (staging / "cases" / f"{identifier}{suffix}").write_text(text, encoding="utf-8")
+            names.append(f"{identifier}{suffix}")
         publication = f"{cohort_id(seed)}.ttl"
         (staging / "publications" / publication).write_text(render_publication(seed, cases),
                                                               encoding="utf-8")

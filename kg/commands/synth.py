@@ -30,13 +30,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "--max-follow-up months")
     parser.add_argument("--max-follow-up", type=float, default=120.0, metavar="MONTHS",
                         help="longest censoring time with --five-year-survival (default: 120)")
+    parser.add_argument("--format", choices=("turtle", "sheet"), default="turtle",
+                        dest="form", help="write the cases as Turtle (default) or as case "
+                                          "sheets (.yaml)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     hazard = (Hazard(args.five_year_survival, args.max_follow_up)
               if args.five_year_survival is not None else None)
-    cohort = write_cohort(args.out, args.cases, args.seed, hazard)
+    cohort = write_cohort(args.out, args.cases, args.seed, hazard, form=args.form)
     print(f"wrote {len(cohort.case_files)} synthetic cases to {cohort.cases_dir} and their "
           f"publication to {cohort.publication_file}")
     return 0

@@ -51,7 +51,7 @@ _IVC = OBO + "UBERON_0001072"
 _PROV = ("source", "note")
 
 #: top-level keys of a case sheet.
-CASE_KEYS = ("publication", "case number", "source", "note", "patient", "tumour",
+CASE_KEYS = ("publication", "case number", "source", "note", "synthetic", "patient", "tumour",
              "presentation", "imaging", "initial diagnosis", "biopsy", "final diagnosis",
              "operations",
              "therapy", "events", "follow up")
@@ -407,6 +407,8 @@ def _compile(sheet: Any, case_id: str, index: TermIndex) -> list[ox.Quad]:
                               "case number")
     case = c.case
     c.typed(case, "Case")
+    if "synthetic" in top and _bool(top["synthetic"], ("synthetic",)):
+        c.typed(case, "SyntheticCase")
     c.add(case, "reportedIn", ox.NamedNode(f"{PUBLICATION}{publication}"))
     c.lit(case, "caseNumberInSource", number, "positiveInteger")
     c.provenance(case, top, ())
@@ -571,8 +573,11 @@ def _size(c: _Compiler, tumour: ox.NamedNode, item: Any, field: FieldPath) -> No
     if not 1 <= len(dims) <= 3:
         raise SheetError("a size has one to three dimensions", field=(*field, "cm"),
                          hint="write [10], [10, 8] or [10, 8, 6]")
-    by = _text(data.get("by", "pathology"), (*field, "by"))
-    if by.lower() == "pathology":
+    by = _text(data["by"], (*field, "by")) if "by" in data else None
+    measured: ox.NamedNode | None = None
+    if by is None:
+        name = "size"
+    elif by.lower() == "pathology":
         measured, name = _pathology(c), "sizePathology"
     else:
         modality = c.term(by, "modality", (*field, "by"))
@@ -582,7 +587,8 @@ def _size(c: _Compiler, tumour: ox.NamedNode, item: Any, field: FieldPath) -> No
     for n, (prop, dim) in enumerate(zip(("firstDimensionCm", "secondDimensionCm",
                                          "thirdDimensionCm"), dims, strict=False)):
         c.lit(node, prop, _number(dim, (*field, "cm", n), strict_low=True), "decimal")
-    c.add(node, "measuredIn", measured)
+    if measured is not None:
+        c.add(node, "measuredIn", measured)
     c.provenance(node, data, field)
     c.add(tumour, "hasSizeMeasurement", node)
 

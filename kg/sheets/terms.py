@@ -323,8 +323,9 @@ def _build(folder: Path, synonym_file: Path) -> TermIndex:
         if line.strip() and not line.startswith("#"):
             word, _, written = line.partition("\t")
             iri = expand_curie(written.strip()) or ""
-            if iri in terms and word not in terms[iri].synonyms:
-                terms[iri].synonyms.append(word.strip())
+            if iri in terms:
+                if word.strip() not in terms[iri].synonyms:
+                    terms[iri].synonyms.append(word.strip())
                 terms[iri].preferred = terms[iri].preferred or word.strip()
     return TermIndex(terms)
 

@@ -198,6 +198,8 @@ def case_to_sheet(quads: Iterable[ox.Quad], case_id: str,
     if number is not None:
         sheet["case number"] = number
     w.provenance(case, sheet)
+    if VLMS + "SyntheticCase" in g.types(case):
+        sheet["synthetic"] = "yes"
     patient = g.one(case, VLMS + "hasPatient")
     if patient:
         data: dict[str, Any] = {}
@@ -267,11 +269,13 @@ def _tumour(w: _Writer, tumour: str, findings: list[str]) -> dict[str, Any]:
         dims = [g.number(size, VLMS + p) for p in ("firstDimensionCm", "secondDimensionCm",
                                                     "thirdDimensionCm")]
         measured = g.one(size, VLMS + "measuredIn")
-        by = "pathology"
+        item: dict[str, Any] = {"cm": [d for d in dims if d is not None]}
         if measured and VLMS + "ImagingProcedure" in g.types(measured):
             technique = w.technique(measured)
-            by = w.word(technique, "modality") if technique else "pathology"
-        sizes.append(w.provenance(size, {"cm": [d for d in dims if d is not None], "by": by}))
+            item["by"] = w.word(technique, "modality") if technique else "pathology"
+        elif measured:
+            item["by"] = "pathology"
+        sizes.append(w.provenance(size, item))
     if sizes:
         data["size"] = sizes
     grade = g.one(tumour, VLMS + "grade")
