@@ -4,8 +4,8 @@
 whose rows are the violations (focus node, value, and the variables of a message
 template); :func:`validate_store` runs them once over a pyoxigraph store holding the
 ontology, the publications and many case graphs, and gives the same
-:class:`kg.validation.validate.ValidationResult` rows (and completeness) as pySHACL does case by case
-in :mod:`kg.validation.validate`.
+:class:`kg.validation.validate.ValidationResult` rows (and completeness) as pySHACL does case
+by case in :mod:`kg.validation.validate`.
 
 The subset of SHACL compiled: targets (``sh:targetClass``, ``sh:targetNode``,
 ``sh:targetObjectsOf``, ``sh:targetSubjectsOf``, SHACL-AF ``sh:SPARQLTarget``); property
@@ -17,9 +17,9 @@ paths (IRI, inverse, sequence, alternative, ``*``/``+``/``?``); ``sh:minCount``,
 ``sh:sparql`` SELECT constraints with ``$this`` (and ``$PATH``). Any other SHACL term in a
 shape raises :class:`kg.errors.InputError` when the shapes are compiled; nothing is skipped.
 
-How the per-case semantics of :mod:`kg.validation.validate` are kept while running once: pySHACL sees,
-for one case, that case's graph plus the ontology and the publications. Run over the union
-of many case graphs, the queries give the same answer as long as no case graph mentions a
+How the per-case semantics of :mod:`kg.validation.validate` are kept while running once:
+pySHACL sees, for one case, that case's graph plus the ontology and the publications. Run over
+the union of many case graphs, the queries give the same answer as long as no case graph mentions a
 node of another case, or says anything about a node outside its own namespace (an ontology
 term, a publication, another case). Such *leaking* case graphs — which break the shapes
 anyway — are found first with one query, taken out of the union, and validated alone in a
@@ -124,7 +124,7 @@ class Check:
     shape: str
     severity: str
     message: str
-    path: str | None  #: the result path of a property shape, as :mod:`kg.validation.validate` writes it
+    path: str | None  #: the result path of a property shape, as kg.validation.validate writes it
     query: str
     focus: str = ""  #: the group pattern in ``query`` that binds ?this to the focus nodes
     value_is_focus: bool = False  #: a node-level constraint: the value is the focus node
@@ -171,7 +171,8 @@ class _Compiler:
     def fail(self, shape: Node, what: str) -> InputError:
         return InputError(f"shape {self.name(shape)}: {what}", file=self.where,
                           hint="the fast validator compiles only the SHACL subset listed in "
-                               "kg/validation/compiled.py; use another construct, or extend the compiler")
+                               "kg/validation/compiled.py; use another construct, or extend "
+                               "the compiler")
 
     def name(self, shape: Node) -> str:
         if isinstance(shape, URIRef):
@@ -252,7 +253,8 @@ class _Compiler:
         raise self.fail(node, "this sh:path form is not supported")
 
     def path_text(self, node: Node) -> str:
-        """The result path as :mod:`kg.validation.validate` writes it: an IRI, or ``^`` and an IRI."""
+        """The result path as :mod:`kg.validation.validate` writes it: an IRI, or ``^`` and
+        an IRI."""
         if isinstance(node, URIRef):
             return str(node)
         inverse = self.one(node, SH.inversePath)
@@ -568,8 +570,8 @@ _COMPILED: dict[int, tuple[Schema, CompiledShapes]] = {}
 
 
 def shapes_for_project() -> tuple[Schema, CompiledShapes]:
-    """The project's ontology and shapes (read as :mod:`kg.validation.validate` reads them), compiled
-    once per version of the files."""
+    """The project's ontology and shapes (read as :mod:`kg.validation.validate` reads them),
+    compiled once per version of the files."""
     schema = load_schema()
     if id(schema) not in _COMPILED:
         _COMPILED.clear()
@@ -799,7 +801,8 @@ def _completeness(compiled: CompiledShapes, applicable: dict[str, int],
 
 
 def _own_nodes(quads: Sequence[ox.Quad], graph: str) -> set:
-    """The nodes a graph describes, as :meth:`kg.validation.validate.FileGraph.nodes` counts them."""
+    """The nodes a graph describes, as :meth:`kg.validation.graph.FileGraph.nodes` counts
+    them."""
     own: set = {ox.NamedNode(graph)}
     for q in quads:
         own.add(q.subject)
@@ -877,10 +880,19 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
 
 
 def load_units(store: ox.Store, sources: Iterable[Source]) -> tuple[list[Source], list[InputError]]:
-    """Load each source file into its named graph of ``store``; return the sources loaded and
-    an :class:`InputError` (as :func:`kg.sources.files.parse_source` words it) per unreadable file."""
+    """Load each source file into its named graph of ``store`` (a sheet as
+    :func:`kg.sources.files.parse_source` compiles it); return the sources loaded and an
+    :class:`InputError` (as :func:`kg.sources.files.parse_source` words it) per unreadable
+    file."""
     loaded, errors = [], []
     for source in sources:
+        if source.path.suffix != ".ttl":  # a sheet: compiled by the reader
+            try:
+                store.extend(parse_source(source))
+                loaded.append(source)
+            except InputError as err:
+                errors.append(err)
+            continue
         try:
             data = source.path.read_bytes()
             if not data.strip():
