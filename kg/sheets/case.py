@@ -265,10 +265,10 @@ class _Compiler:
                 self.references["diagnosis"] = self.diagnosis_event()
             reference = self.references.get(timed.reference)
             if reference is None:
-                names = sorted(k for k in self.references if ":" not in k)
+                names = sorted({k for k in self.references if ":" not in k} | {"diagnosis"})
                 raise SheetError(f"unknown reference event '{timed.reference}'",
                                  field=timed.field,
-                                 hint="count from one of: " + ", ".join([*names, "diagnosis"]))
+                                 hint="count from one of: " + ", ".join(names))
             if reference == event:
                 raise SheetError("an event cannot be timed from itself", field=timed.field,
                                  hint="count from the index operation, the presentation or "

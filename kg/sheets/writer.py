@@ -163,17 +163,18 @@ class _Writer:
         elif unit and low is not None and high is not None:
             text = format_time(TimeValue(None, unit, "Exact", Decimal(low), Decimal(high)))
         name = self.reference_name(reference)
+        if name is None:
+            return None
         word = "after" if relation == VLMS + "After" else "before"
         if name == (default_reference or "index") and word == "after" and text is not None:
             return text
         if text is None:
-            return None
+            return {word: name}
         return {"time": text, word: name}
 
-    def reference_name(self, node: str | None) -> str:
-        if node is None:
-            return "index"
-        if node == self.index_op:
+    def reference_name(self, node: str | None) -> str | None:
+        """How a sheet names the event a time counts from; ``None`` if it cannot."""
+        if node is None or node == self.index_op:
             return "index"
         types = self.g.types(node)
         if VLMS + "Presentation" in types:
@@ -181,7 +182,9 @@ class _Writer:
         if VLMS + "DiagnosisEvent" in types:
             return "diagnosis"
         technique = self.technique(node)
-        return self.word(technique, "procedure") if technique else "index"
+        if technique and VLMS + "SurgicalProcedure" in types and not self.g.one(node, _PART_OF):
+            return self.word(technique, "procedure")
+        return None
 
 
 def case_to_sheet(quads: Iterable[ox.Quad], case_id: str,
@@ -293,12 +296,12 @@ def _tumour(w: _Writer, tumour: str, findings: list[str]) -> dict[str, Any]:
             present = g.one(finding, VLMS + "presence") == VLMS + "Present"
             data["necrosis"] = "present" if present else "absent"
     ihc = {}
-    for result in sorted(g.all(tumour, VLMS + "hasImmunohistochemistryResult"), key=_order(g)):
+    for result in g.all(tumour, VLMS + "hasImmunohistochemistryResult"):
         marker, reading = g.one(result, VLMS + "marker"), g.one(result, VLMS + "markerResult")
         if marker and reading:
             ihc[w.word(marker, "marker")] = w.word(reading, "marker result")
     if ihc:
-        data["immunohistochemistry"] = ihc
+        data["immunohistochemistry"] = dict(sorted(ihc.items(), key=lambda kv: kv[0].lower()))
     at_presentation = [f for f in findings if _seen_at(g, f, VLMS + "Presentation")
                        and (g.one(f, VLMS + "concept") == _METASTASIS
                             or VLMS + "Metastasis" in g.types(f))]
@@ -370,23 +373,26 @@ def _imaging(w: _Writer, findings: list[str], events: list[str]) -> list[Any]:
             continue
         technique = w.technique(event)
         if technique is None or g.subjects(VLMS + "basedOn", event) and not any(
-                g.one(f, VLMS + "observedIn") == event for f in findings):
+                event in g.all(f, VLMS + "observedIn") for f in findings):
             continue
         modality = w.word(technique, "modality")
         time = w.time(event, "presentation")
-        seen = [f for f in findings if g.one(f, VLMS + "observedIn") == event
+        seen = [f for f in findings if event in g.all(f, VLMS + "observedIn")
                 and VLMS + "ImagingFinding" in g.types(f)]
         if not seen:
             item: dict[str, Any] = {"modality": modality}
             if time is not None:
                 item["time"] = time
             items.append(w.provenance(event, item))
-        for finding in sorted(seen, key=lambda f: f):
-            item = {"modality": modality,
-                    "finding": w.word(g.one(finding, VLMS + "concept"), "finding")}
+        described = []
+        for finding in seen:
             site = g.one(finding, VLMS + "site")
-            if site:
-                item["site"] = w.structure_word(site)
+            described.append((w.word(g.one(finding, VLMS + "concept"), "finding"),
+                              w.structure_word(site) if site else "", finding))
+        for concept, site_word, finding in sorted(described):
+            item = {"modality": modality, "finding": concept}
+            if site_word:
+                item["site"] = site_word
             if g.one(finding, VLMS + "presence") == VLMS + "Absent":
                 item["present"] = "no"
             size = g.one(finding, VLMS + "hasSizeMeasurement")
