@@ -23,7 +23,6 @@ from rdflib.namespace import DefinedNamespace, Namespace
 
 __all__ = ["VLMS"]
 
-
 class VLMS(DefinedNamespace):
     """Every class, property, value set and value-set member of the vlms-kg ontology."""
 
@@ -118,6 +117,16 @@ class VLMS(DefinedNamespace):
     LiverSegmentV: URIRef
     LiverSegmentVI: URIRef
     MesentericPortalTributary: URIRef
+    SuperficialFemoralVein: URIRef
+    CommonFemoralArtery: URIRef
+    SuperficialFemoralArtery: URIRef
+    SaphenofemoralJunction: URIRef
+    RightHepaticVein: URIRef
+    MiddleHepaticVein: URIRef
+    LeftHepaticVein: URIRef
+    LeftPortalVeinBranch: URIRef
+    InfrarenalAbdominalAorta: URIRef
+    PoplitealFossa: URIRef
     laterality: URIRef
 
     # Tumour (ontology/tumour.ttl)
@@ -157,6 +166,28 @@ class VLMS(DefinedNamespace):
     PulmonaryArteryLeiomyosarcoma: URIRef
     FemoralArteryLeiomyosarcoma: URIRef
     AorticLeiomyosarcoma: URIRef
+    GreatSaphenousVeinLeiomyosarcoma: URIRef
+    SmallSaphenousVeinLeiomyosarcoma: URIRef
+    PoplitealVeinLeiomyosarcoma: URIRef
+    IliacVeinLeiomyosarcoma: URIRef
+    CommonIliacVeinLeiomyosarcoma: URIRef
+    ExternalIliacVeinLeiomyosarcoma: URIRef
+    InternalIliacVeinLeiomyosarcoma: URIRef
+    GonadalVeinLeiomyosarcoma: URIRef
+    OvarianVeinLeiomyosarcoma: URIRef
+    PortalVeinLeiomyosarcoma: URIRef
+    SplenicVeinLeiomyosarcoma: URIRef
+    SuperiorMesentericVeinLeiomyosarcoma: URIRef
+    InternalJugularVeinLeiomyosarcoma: URIRef
+    SubclavianVeinLeiomyosarcoma: URIRef
+    AxillaryVeinLeiomyosarcoma: URIRef
+    SuperiorVenaCavaLeiomyosarcoma: URIRef
+    PoplitealArteryLeiomyosarcoma: URIRef
+    IliacArteryLeiomyosarcoma: URIRef
+    CommonIliacArteryLeiomyosarcoma: URIRef
+    PulmonaryTrunkLeiomyosarcoma: URIRef
+    AbdominalAortaLeiomyosarcoma: URIRef
+    ThoracicAortaLeiomyosarcoma: URIRef
     UpperSegmentIVCLeiomyosarcoma: URIRef
     MiddleSegmentIVCLeiomyosarcoma: URIRef
     LowerSegmentIVCLeiomyosarcoma: URIRef
@@ -194,6 +225,30 @@ class VLMS(DefinedNamespace):
     diagnosisStatus: URIRef
     basedOn: URIRef
 
+    AbdominalDiscomfort: URIRef
+    AbdominalTenderness: URIRef
+    RightUpperQuadrantPain: URIRef
+    EpigastricPain: URIRef
+    GroinPain: URIRef
+    IschaemicRestPain: URIRef
+    AcuteLimbIschaemia: URIRef
+    LocalisedSwelling: URIRef
+    SuperficialThrombophlebitis: URIRef
+    PhlegmasiaAlbaDolens: URIRef
+    TumourThrombus: URIRef
+    GastrointestinalTumour: URIRef
+    LiverTumour: URIRef
+    AdrenalTumour: URIRef
+    RenalMass: URIRef
+    Leiomyoma: URIRef
+    PoplitealCyst: URIRef
+    NeurogenicTumour: URIRef
+    ChronicThromboembolism: URIRef
+    MyxoidChange: URIRef
+    HaemangiopericytomatousPattern: URIRef
+    PathologicalVertebralFracture: URIRef
+    SpinalCanalStenosis: URIRef
+
     # Outcome and follow-up (ontology/outcome.ttl)
     Complication: URIRef
     followsProcedure: URIRef
@@ -221,6 +276,11 @@ class VLMS(DefinedNamespace):
     amount: URIRef
     timeUnit: URIRef
     precision: URIRef
+    amountMin: URIRef
+    amountMax: URIRef
+    statedForGroup: URIRef
+    Presentation: URIRef
+    incidentalDiscovery: URIRef
 
     # Procedures (ontology/procedure.ttl)
     Procedure: URIRef
@@ -271,6 +331,40 @@ class VLMS(DefinedNamespace):
     perfusate: URIRef
     perfusateTemperatureCelsius: URIRef
 
+    EnBlocResection: URIRef
+    Amputation: URIRef
+    AboveKneeAmputation: URIRef
+    LimbSparingSurgery: URIRef
+    Endarterectomy: URIRef
+    Pneumonectomy: URIRef
+    ExVivoLiverResectionAutotransplantation: URIRef
+    VesselReimplantation: URIRef
+    Hepatectomy: URIRef
+    Splenectomy: URIRef
+    Adrenalectomy: URIRef
+    Hemicolectomy: URIRef
+    Pancreatectomy: URIRef
+    RadicalNephrectomy: URIRef
+    Thoracotomy: URIRef
+    LaparoscopicSurgery: URIRef
+    RoboticSurgery: URIRef
+    Metastasectomy: URIRef
+    CytoreductiveSurgery: URIRef
+    EndovascularStentGraft: URIRef
+    SurgicalExploration: URIRef
+    HyperthermiaTherapy: URIRef
+    TargetedTherapy: URIRef
+    PETCT: URIRef
+    ContrastEnhancedUltrasonography: URIRef
+    MagneticResonanceAngiography: URIRef
+    PlainRadiography: URIRef
+    CTGuidedBiopsy: URIRef
+    TransvenousBiopsy: URIRef
+    IntraoperativeBiopsy: URIRef
+    PortosystemicShunt: URIRef
+    VenoVenousBypass: URIRef
+    OralAnticoagulantTherapy: URIRef
+
     # Value sets and their members (ontology/valuesets.ttl)
     SexValues: URIRef
     VitalStatusValues: URIRef
@@ -292,6 +386,7 @@ class VLMS(DefinedNamespace):
     Positive: URIRef
     Negative: URIRef
     Equivocal: URIRef
+    Focal: URIRef
     MarginStatusValues: URIRef
     MarginStatusValue: URIRef
     R0: URIRef
@@ -398,6 +493,20 @@ class VLMS(DefinedNamespace):
     MajorPostoperativeComplication: URIRef
     VascularComplication: URIRef
     TumourInfiltration: URIRef
+
+    GradeOne: URIRef
+    GradeTwo: URIRef
+    WellDifferentiated: URIRef
+    ModeratelyDifferentiated: URIRef
+    PoorlyDifferentiated: URIRef
+    DacronGraft: URIRef
+    ProstheticGraft: URIRef
+    CryopreservedAorticAllograft: URIRef
+    CryopreservedVenousAllograft: URIRef
+    BovinePericardium: URIRef
+    AutologousVein: URIRef
+    EvidenceOfDisease: URIRef
+    LowMolecularWeightHeparin: URIRef
 
     # Annotation properties (ontology/vlms.ttl)
     monthsPerUnit: URIRef

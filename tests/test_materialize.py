@@ -21,6 +21,7 @@ from kg.reasoning.materialize import Classifier, materialize_tumour_types
 from kg.reasoning.hermit import infer_case_types
 from kg.sources.files import Source, parse_source
 from kg.synth import write_cohort
+from tests.fixtures.vessels import VESSEL_CASES, expand, tumour_iri, vessel_ntriples
 
 VLMS = "https://w3id.org/vlmskg/vocab/"
 CASE = "https://w3id.org/vlmskg/case/"
@@ -158,3 +159,33 @@ def test_property_chains_are_refused() -> None:
         format=ox.RdfFormat.N_TRIPLES) or b""
     with pytest.raises(ReasonerError, match="property chains"):
         Classifier.from_ontology(ontology)
+
+
+# --- one case per vessel of origin of the published cohort -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vessel_cases() -> dict[str, bytes]:
+    return {f"vessel-{name}-c1": vessel_ntriples(name) for name in VESSEL_CASES}
+
+
+@pytest.fixture(scope="module")
+def vessel_hermit(ontology: bytes, vessel_cases: dict[str, bytes]) -> list[tuple[str, str]]:
+    return infer_case_types(ontology, vessel_cases)
+
+
+@pytest.fixture(scope="module")
+def vessel_materialised(classifier: Classifier, ontology: bytes,
+                        vessel_cases: dict[str, bytes]) -> list[tuple[str, str]]:
+    return classify(classifier, ontology, vessel_cases)
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("name", sorted(VESSEL_CASES))
+def test_vessel_class_materialiser_equals_hermit(vessel_hermit: list, vessel_materialised: list,
+                                                 name: str) -> None:
+    tumour = tumour_iri(name)
+    mine = {c for t, c in vessel_materialised if t == tumour}
+    hermit = {c for t, c in vessel_hermit if t == tumour}
+    assert {expand(c) for c in VESSEL_CASES[name].expected} <= mine
+    assert mine == hermit

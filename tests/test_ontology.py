@@ -115,6 +115,15 @@ def external_iris() -> tuple[URIRef, ...]:
     )
 
 
+# CURIE prefixes of external-terms.tsv that are not OBO library ontologies.
+NON_OBO_PREFIXES = {
+    "hgnc": "https://identifiers.org/hgnc:",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
+}
+
+
 @functools.cache
 def external_table() -> dict[str, dict[str, str]]:
     with (ontology_dir() / "external-terms.tsv").open(newline="", encoding="utf-8") as handle:
@@ -230,8 +239,8 @@ def test_external_terms_row_is_used_and_consistent(iri):
     row = external_table()[iri]
     prefix, _, local = row["curie"].partition(":")
     expected = (
-        f"https://identifiers.org/hgnc:{local}"
-        if prefix == "hgnc"
+        f"{NON_OBO_PREFIXES[prefix]}{local}"
+        if prefix in NON_OBO_PREFIXES
         else f"http://purl.obolibrary.org/obo/{prefix}_{local}"
     )
     assert iri == expected, f"curie {row['curie']} does not match iri {iri}"

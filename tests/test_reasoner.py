@@ -15,7 +15,10 @@ from kg.building.pipeline import BuildResult
 from kg.errors import ReasonerError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, case_iri
 from kg.reasoning.hermit import JAVA_HINT, infer_case_types, infer_tumour_types
+from kg import resources
+from kg.sources.files import Source, parse_source
 from tests.fixtures.graph import select
+from tests.fixtures.vessels import VESSEL_CASES, expand, tumour_iri, vessel_ntriples
 
 pytestmark = pytest.mark.java
 
@@ -119,3 +122,38 @@ def test_missing_java_is_reported_with_the_fix(built: BuildResult,
     with pytest.raises(ReasonerError) as caught:
         infer_tumour_types(dump(built.store, str(ONTOLOGY_GRAPH)), b"")
     assert caught.value.hint == JAVA_HINT
+
+
+# --- one case per vessel of origin of the published cohort -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vessel_types() -> dict[str, set[str]]:
+    """HermiT's types for the tumour of every vessel case (tests/fixtures/vessels.py), one run."""
+    ontology = ntriples_of_ontology()
+    cases = {f"vessel-{name}-c1": vessel_ntriples(name) for name in VESSEL_CASES}
+    types: dict[str, set[str]] = {}
+    for tumour, cls in infer_case_types(ontology, cases):
+        types.setdefault(tumour, set()).add(cls)
+    return types
+
+
+def ntriples_of_ontology() -> bytes:
+    quads = [q for p in resources.ontology_files() for q in parse_source(Source.for_ontology(p))]
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+@pytest.mark.parametrize("name", sorted(VESSEL_CASES))
+def test_hermit_classifies_the_tumour_by_its_vessel(vessel_types: dict[str, set[str]],
+                                                     name: str) -> None:
+    found = vessel_types.get(tumour_iri(name), set())
+    expected = {expand(c) for c in VESSEL_CASES[name].expected}
+    assert expected <= found, f"missing: {sorted(expected - found)}"
+
+
+@pytest.mark.parametrize("name", sorted(VESSEL_CASES))
+def test_hermit_does_not_classify_the_tumour_by_another_vessel(vessel_types: dict[str, set[str]],
+                                                               name: str) -> None:
+    found = vessel_types.get(tumour_iri(name), set())
+    excluded = {expand(c) for c in VESSEL_CASES[name].excluded}
+    assert not excluded & found
