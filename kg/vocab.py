@@ -508,6 +508,14 @@ class VLMS(DefinedNamespace):
     EvidenceOfDisease: URIRef
     LowMolecularWeightHeparin: URIRef
 
+    Ki67Antigen: URIRef
+    KitProtein: URIRef
+    HCaldesmon: URIRef
+    S100Protein: URIRef
+    Calponin: URIRef
+    Cytokeratin: URIRef
+    CD31Antigen: URIRef
+
     # Annotation properties (ontology/vlms.ttl)
     monthsPerUnit: URIRef
     daysPerUnit: URIRef
