@@ -248,8 +248,12 @@ class TermIndex:
             raise SheetError(f"'{word}' names several {what}s: {options}", field=field,
                              hint="write the CURIE of the one you mean")
         close = self.nearest(word, kind)
+        members = self.of_kind(kind) if kind else []
+        if kind and not close and len(members) <= 12:
+            close = members
         kind_hint = f" --kind {kind}" if kind else ""
-        hint = (("nearest: " + ", ".join(repr(t.label) for t in close) + "; ") if close else "") \
+        lead = "one of" if close is members else "nearest"
+        hint = ((f"{lead}: " + ", ".join(repr(t.label) for t in close) + "; ") if close else "") \
             + f"vlmskg terms WORD{kind_hint} lists them"
         other = self.lookup(word) if kind else []
         if other:
