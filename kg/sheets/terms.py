@@ -20,7 +20,7 @@ takes (``vessel``, ``procedure``, ``marker``…, see :data:`KINDS`).
 ...     index.resolve("desmn", kind="marker", field=("tumour", "immunohistochemistry"))
 ... except SheetError as err:
 ...     print(err.message, "|", err.hint)
-unknown marker 'desmn' | nearest: 'Desmin'; vlmskg terms WORD --kind marker lists them
+unknown marker 'desmn' | nearest: 'Desmin', 'h-caldesmon'; vlmskg terms WORD --kind marker lists them
 """
 
 from __future__ import annotations
