@@ -249,6 +249,10 @@ class VLMS(DefinedNamespace):
     PathologicalVertebralFracture: URIRef
     SpinalCanalStenosis: URIRef
 
+    PleuriticChestPain: URIRef
+    HeartMurmur: URIRef
+    OesophagealVarices: URIRef
+
     # Outcome and follow-up (ontology/outcome.ttl)
     Complication: URIRef
     followsProcedure: URIRef
