@@ -19,8 +19,8 @@ takes (``vessel``, ``procedure``, ``marker``…, see :data:`KINDS`).
 >>> try:
 ...     index.resolve("desmn", kind="marker", field=("tumour", "immunohistochemistry"))
 ... except SheetError as err:
-...     print(err.message, "|", err.hint)
-unknown marker 'desmn' | nearest: 'Desmin', 'h-caldesmon'; vlmskg terms WORD --kind marker lists them
+...     print(err.message, "|", err.hint)  # doctest: +ELLIPSIS
+unknown marker 'desmn' | nearest: 'Desmin', ...; vlmskg terms WORD --kind marker lists them
 """
 
 from __future__ import annotations
@@ -188,6 +188,7 @@ class TermIndex:
         self.terms = terms
         self._by_label: dict[str, list[Term]] = defaultdict(list)
         self._by_synonym: dict[str, list[Term]] = defaultdict(list)
+        self._resolved: dict[tuple[str, str | None], Term] = {}
         for term in terms.values():
             self._by_label[normalize(term.label)].append(term)
             for word in term.synonyms:
@@ -235,6 +236,9 @@ class TermIndex:
     def resolve(self, word: object, kind: str | None = None, *,
                 field: FieldPath = ()) -> Term:
         """The one term ``word`` names; :class:`SheetError` naming the nearest if none."""
+        known = self._resolved.get((word, kind)) if isinstance(word, str) else None
+        if known is not None:
+            return known
         what = kind or "term"
         if not isinstance(word, str) or not word.strip():
             raise SheetError(f"expected a {what} name, found {word!r}", field=field,
@@ -242,6 +246,7 @@ class TermIndex:
                                   f"vlmskg terms WORD --kind {kind or 'anatomy'} finds them")
         found = self.lookup(word, kind)
         if len(found) == 1:
+            self._resolved[(word, kind)] = found[0]
             return found[0]
         if found:
             options = ", ".join(f"{t.curie} ({t.label})" for t in found)
