@@ -153,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not os.environ.get(DEBUG_ENV):
                 stack.enter_context(_libraries_silenced())
             stack.enter_context(progress.reporting(reporter))
-            return int(args.run(args) or 0)
+            code = int(args.run(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return code
     except ValidationFailed as err:
         _print_violations(args.command, err)
         print(f"vlmskg {args.command}: error: {err}", file=sys.stderr)
