@@ -178,6 +178,12 @@ KINDS: dict[str, tuple[str, Callable[[Term], bool]]] = {
     "decision": ("when a decision was taken", _scheme("DecisionTimingValues")),
     "management": ("how a complication was managed", _scheme("ManagementValues")),
     "presence": ("present, absent or indeterminate", _scheme("PresenceValues")),
+    "publication type": ("the kind of a publication (case report, registry…)",
+                         _scheme("PublicationTypeValues")),
+    "source coverage": ("how much of a publication the curators read",
+                        _scheme("SourceCoverageValues")),
+    "endpoint": ("what a pooled figure measures (overall survival…)",
+                 _scheme("EndpointValues")),
 }
 
 
