@@ -291,3 +291,22 @@ def test_imprecise_times_carry_their_precision():
     assert precisions == {f"<{VLMS}Approximate>", f"<{VLMS}AtLeast>"}
     amounts = sorted(Decimal(o.split('"')[1]) for _, p, o in triples if p == VLMS + "amount")
     assert amounts == [2, 5, 12]
+
+
+def test_incremental_build_recompiles_only_the_edited_sheet(tmp_path):
+    from kg.building.incremental import build_store
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for path in SHIPPED_SHEETS:
+        (cases / path.name).write_text(path.read_text())
+    store = tmp_path / "store"
+    first = build_store(store, sorted(cases.glob("*.yaml")), reason=False)
+    assert (first.full, first.validated) == (True, 3)
+    edited = cases / "lms-ivc-two-cases-c1.yaml"
+    edited.write_text(edited.read_text().replace("age: 60", "age: 61"))
+    again = build_store(store, sorted(cases.glob("*.yaml")), reason=False)
+    assert (again.full, again.parsed, again.unchanged) == (False, 1, 2)
+    with EmbeddedStore(store) as kg:
+        ages = {r.caseId: r.age for r in run_query("cohort", kg)}
+    assert ages["lms-ivc-two-cases-c1"] == 61
