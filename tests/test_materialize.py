@@ -9,6 +9,7 @@ veins up to the right atrium (upper and middle segments).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pytest
 
 from kg import resources
 from kg.errors import ReasonerError
-from kg.reasoning.materialize import Classifier, materialize_tumour_types
 from kg.reasoning.hermit import infer_case_types
+from kg.reasoning.materialize import Classifier, materialize_tumour_types
 from kg.sources.files import Source, parse_source
 from kg.synth import write_cohort
 from tests.fixtures.vessels import VESSEL_CASES, expand, tumour_iri, vessel_ntriples
@@ -189,3 +190,45 @@ def test_vessel_class_materialiser_equals_hermit(vessel_hermit: list, vessel_mat
     hermit = {c for t, c in vessel_hermit if t == tumour}
     assert {expand(c) for c in VESSEL_CASES[name].expected} <= mine
     assert mine == hermit
+
+
+# --- every shipped case: the tumour is classified by its vessel --------------------------------
+
+
+@functools.cache
+def vessel_classes() -> frozenset[str]:
+    """The defined tumour classes named after a vessel: the classes the ontology states under
+    vlms:VenousLeiomyosarcoma or vlms:ArterialLeiomyosarcoma."""
+    graph = ox.Store()
+    for path in resources.ontology_files():
+        graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    parents = [ox.NamedNode(VLMS + "VenousLeiomyosarcoma"),
+               ox.NamedNode(VLMS + "ArterialLeiomyosarcoma")]
+    subclass = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    return frozenset(q.subject.value for p in parents
+                     for q in graph.quads_for_pattern(None, subclass, p)
+                     if isinstance(q.subject, ox.NamedNode))
+
+
+@pytest.fixture(scope="module")
+def shipped_types(classifier: Classifier, ontology: bytes) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = {}
+    for tumour, cls in classify(classifier, ontology, shipped()):
+        types.setdefault(tumour, set()).add(cls)
+    return types
+
+
+def test_vessel_classes_cover_the_cohort_vessels() -> None:
+    names = {c.removeprefix(VLMS) for c in vessel_classes()}
+    assert {"GreatSaphenousVeinLeiomyosarcoma", "PoplitealVeinLeiomyosarcoma",
+            "ExternalIliacVeinLeiomyosarcoma", "OvarianVeinLeiomyosarcoma",
+            "SplenicVeinLeiomyosarcoma", "PulmonaryTrunkLeiomyosarcoma",
+            "AbdominalAortaLeiomyosarcoma", "AxillaryVeinLeiomyosarcoma"} <= names
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("case", sorted(p.stem for p in resources.case_files()))
+def test_every_shipped_tumour_is_classified_by_its_vessel(shipped_types: dict[str, set[str]],
+                                                          case: str) -> None:
+    found = shipped_types.get(f"{CASE}{case}/tumour", set())
+    assert found & vessel_classes(), f"{case}: no vessel class among {sorted(found)}"

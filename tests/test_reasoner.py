@@ -11,11 +11,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from kg import resources
 from kg.building.pipeline import BuildResult
 from kg.errors import ReasonerError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, case_iri
 from kg.reasoning.hermit import JAVA_HINT, infer_case_types, infer_tumour_types
-from kg import resources
 from kg.sources.files import Source, parse_source
 from tests.fixtures.graph import select
 from tests.fixtures.vessels import VESSEL_CASES, expand, tumour_iri, vessel_ntriples
