@@ -1,4 +1,5 @@
-"""Describe the built graph with VoID and DCAT: sizes, subsets, cases, distributions.
+"""Describe the built graph with VoID and DCAT: sizes, subsets, cases, distributions, and
+each publication graph's citation ("First author et al., year, doi:…").
 
 The description has no timestamps, so the same inputs always give the same triples.
 Its counts include the description itself: ``void:triples`` of the dataset is the
