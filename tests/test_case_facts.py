@@ -182,3 +182,34 @@ def test_blood_loss_and_operative_time(dataset: ox.Store, case: str, blood_loss_
         ?op vlms:bloodLossMl ?loss ; vlms:operativeTimeMinutes ?minutes""")
     assert [(Decimal(r["loss"]), Decimal(r["minutes"])) for r in rows] == [
         (Decimal(blood_loss_ml), Decimal(minutes))]
+
+
+def test_kidney_infiltration_was_a_suspicion_that_pathology_refuted(dataset: ox.Store) -> None:
+    # case 2: at operation the tumour appeared to infiltrate the right kidney (hence the
+    # nephrectomy); pathology found the kidney free of tumour
+    rows = one(dataset, IVC2, """?case vlms:hasFinding ?f .
+        ?f vlms:concept vlms:TumourInfiltration ;
+        vlms:presence ?presence ; vlms:observedIn ?event ; vlms:site ?site .
+        ?site a obo:UBERON_0004539 . ?f a ?kind .
+        FILTER (?kind IN (vlms:IntraoperativeFinding, vlms:HistologicFinding))""")
+    found = {(r["kind"].rsplit("/", 1)[1], r["presence"].rsplit("/", 1)[1]) for r in rows}
+    assert found == {("IntraoperativeFinding", "Indeterminate"), ("HistologicFinding", "Absent")}
+
+
+def test_only_oral_anticoagulation_was_withheld_at_discharge(dataset: ox.Store) -> None:
+    rows = one(dataset, IVC2, """?case vlms:hasFinding ?f . ?f a vlms:TreatmentFinding ;
+        vlms:concept ?concept ; vlms:presence vlms:Absent ; vlms:observedIn ?discharge .
+        ?discharge a vlms:HospitalDischarge .""")
+    concepts = {r["concept"] for r in rows}
+    assert VLMS + "OralAnticoagulantTherapy" in concepts
+    assert OBO + "MAXO_0000178" not in concepts  # not all anticoagulant therapy
+
+
+def test_ivc_segment_labels_follow_the_three_level_classification(dataset: ox.Store) -> None:
+    # upper: above the hepatic veins; middle: hepatic to renal veins; lower: below the renal
+    # veins. Most of the retrohepatic IVC is middle, so no upper segment is called retrohepatic.
+    rows = select(dataset, """SELECT ?segment ?label WHERE { GRAPH ?g {
+        ?segment a vlms:IVCUpperSegment ; rdfs:label ?label } }""")
+    assert rows and all("retrohepatic" not in r["label"] for r in rows)
+    [upper] = [r["label"] for r in rows if r["segment"] == f"{case_iri(IVC2)}/ivcUpperSegment"]
+    assert "above the hepatic veins" in upper
