@@ -5,7 +5,9 @@ no variant escapes as another exception, and none is silently accepted when it c
 coded value into something the ontology does not know.
 
 The variants are generated from ``tests/data/sheets/lms-ivc-two-cases-c2.yaml``, so a new
-field there is mutated too.
+field there is mutated too. All are compiled directly; one variant of each kind also goes
+through ``vlmskg build`` by the hook of ``tests/test_mutations.py`` (:class:`Variant`, the
+build of the shipped cases it must leave untouched).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from typing import Any
 import pytest
 import yaml
 
+from kg.cli import main
 from kg.sheets.case import compile_case_file
 from kg.sheets.loader import SheetError, load_sheet
+from tests.test_mutations import UNREADABLE, Variant, _snapshot, previous_build
+
+__all__ = ["previous_build", "sheet_variants"]
 
 SOURCE = Path(__file__).parent / "data" / "sheets" / "lms-ivc-two-cases-c2.yaml"
 CASE = "lms-ivc-two-cases-c2"
@@ -126,3 +132,35 @@ def test_truncated_sheet_is_refused_or_compiles_never_crashes(tmp_path, cut):
     with pytest.raises(SheetError) as caught:
         compile_case_file(path)
     assert caught.value.line is not None and "broken YAML" in str(caught.value)
+
+
+def sheet_variants(folder: Path) -> list[Variant]:
+    """One variant of each kind as a :class:`Variant` of ``tests/test_mutations.py``: the
+    sheet's bytes, and the file, line and field text the build must report."""
+    found = []
+    for kind in ("impossible", "unknown-term", "wrong-type", "misspelt-key", "missing"):
+        name = next(n for n in sorted(VARIANTS) if n.startswith(kind + ":"))
+        body = yaml.safe_dump(VARIANTS[name], sort_keys=False, allow_unicode=True).encode()
+        probe = folder / name.replace(":", "_").replace("/", "_") / f"{CASE}.yaml"
+        probe.parent.mkdir(parents=True)
+        probe.write_bytes(body)
+        with pytest.raises(SheetError) as caught:
+            compile_case_file(probe)
+        fragment = "field '" if caught.value.field else caught.value.message
+        found.append(Variant(f"{CASE}.yaml:{name}", {f"{CASE}.yaml": body}, f"{CASE}.yaml",
+                             UNREADABLE, fragment, caught.value.line))
+    return found
+
+
+def test_build_refuses_sheet_variants_and_writes_nothing(previous_build, tmp_path, capfd):
+    for variant in sheet_variants(tmp_path / "probe"):
+        cases = variant.write(tmp_path / variant.name.replace(":", "_").replace("/", "_"))
+        before = _snapshot(previous_build)
+        capfd.readouterr()
+        code = main(["build", "--skip-reasoner", "--cases", str(cases),
+                     "--out", str(previous_build)])
+        out, err = capfd.readouterr()
+        assert code == variant.exit_code and "Traceback" not in out + err, (variant.name, err)
+        where = f"{cases / variant.names}" + (f":{variant.line}:" if variant.line else "")
+        assert where in err and variant.fragment in err and "(fix: " in err, err
+        assert _snapshot(previous_build) == before
