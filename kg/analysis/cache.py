@@ -67,7 +67,7 @@ def save_records(db: sqlite3.Connection, records: Iterable[CaseRecord],
         db.execute(f"DELETE FROM {TABLE}")
     db.executemany(f"DELETE FROM {TABLE} WHERE graph = ?", [(g,) for g in removed])
     db.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?)",
-                   [(str(CASE) + r.case_id, json.dumps(r.as_dict(), ensure_ascii=False))
+                   [(str(CASE) + r.case_id, json.dumps(r.as_row(), ensure_ascii=False))
                     for r in records])
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_KEY, records_key()))
 
@@ -88,7 +88,7 @@ def cached_records(db: sqlite3.Connection) -> list[CaseRecord] | None:
         cases = {graph for graph, _ in rows}
     if cases != {graph for graph, _ in rows}:
         return None
-    return sorted((CaseRecord.from_dict(json.loads(text)) for _, text in rows),
+    return sorted((CaseRecord.from_row(json.loads(text)) for _, text in rows),
                   key=lambda r: r.case_id)
 
 

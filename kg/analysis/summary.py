@@ -23,11 +23,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
-from kg.analysis.fields import FIELDS, NOT_REPORTED, Field, SelectionError, field, groups
+from kg.analysis.fields import FIELDS, Field, SelectionError, field, groups
 from kg.analysis.records import CaseRecord
 
 __all__ = ["Cell", "Variable", "Summary", "summarise", "ALL"]
@@ -131,21 +133,25 @@ class Summary:
 
 def _cell(spec: Field, records: Sequence[CaseRecord]) -> Cell:
     n = len(records)
+    values = list(map(attrgetter(spec.attribute), records))
     if spec.kind == "number":
-        values = np.array([float(v) for r in records if (v := spec.value(r)) is not None])
-        if not len(values):
+        array = np.array([float(v) for v in values if v is not None])
+        if not len(array):
             return Cell(0, n)
-        q1, median, q3 = (float(x) for x in np.percentile(values, [25, 50, 75]))
-        return Cell(len(values), n, median, q1, q3, float(values.min()), float(values.max()))
-    counts: Counter[str] = Counter()
-    known = 0
-    for record in records:
-        texts = [t for t in spec.texts(record) if t != NOT_REPORTED]
-        if texts:
-            known += 1
-            counts.update(set(texts))
-    levels = [(level, count, 100.0 * count / known)
-              for level, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        q1, median, q3 = (float(x) for x in np.percentile(array, [25, 50, 75]))
+        return Cell(len(array), n, median, q1, q3, float(array.min()), float(array.max()))
+    counts: Counter[Any]
+    if spec.kind == "set":
+        counts = Counter(chain.from_iterable(set(v) for v in values if v))
+        known = sum(1 for v in values if v)
+    else:
+        counts = Counter(values)
+        counts.pop(None, None)
+        known = sum(counts.values())
+        if spec.kind == "flag":
+            counts = Counter({"yes" if k else "no": c for k, c in counts.items()})
+    levels = [(str(level), count, 100.0 * count / known) for level, count in
+              sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
     return Cell(known, n, levels=levels)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 from scipy import stats
@@ -287,20 +288,22 @@ class SurvivalAnalysis:
 
 
 def _group(name: str, records: Sequence[CaseRecord], endpoint: str, origin: str) -> Group:
+    prefix = f"{ENDPOINTS[endpoint]}_{origin}_"
+    read = attrgetter("case_id", *(prefix + part
+                                   for part in ("months", "event", "precision", "excluded")))
     times, events, ids = [], [], []
     excluded: dict[str, int] = {}
     imprecise: dict[str, int] = {}
-    for record in records:
-        time = record.time(endpoint, origin)
-        if time.excluded is not None or time.months is None:
-            reason = time.excluded or "no time"
+    for case_id, months, event, precision, reason in map(read, records):
+        if reason is not None or months is None:
+            reason = reason or "no time"
             excluded[reason] = excluded.get(reason, 0) + 1
             continue
-        if time.precision not in (None, "exact"):
-            imprecise[time.precision] = imprecise.get(time.precision, 0) + 1
-        times.append(time.months)
-        events.append(bool(time.event))
-        ids.append(record.case_id)
+        if precision not in (None, "exact"):
+            imprecise[precision] = imprecise.get(precision, 0) + 1
+        times.append(months)
+        events.append(bool(event))
+        ids.append(case_id)
     return Group(name, len(records), dict(sorted(excluded.items())), imprecise,
                  kaplan_meier(times, events), tuple(ids), tuple(times), tuple(events))
 
