@@ -147,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     interrupted, 141 output pipe closed early.
     """
     args = parse_arguments(argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints escaped
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            reconfigure(errors="backslashreplace")
     reporter = progress.Reporter.for_terminal(quiet=args.quiet)
     try:
         with ExitStack() as stack:

@@ -4,8 +4,8 @@ A source is one Turtle file: an ontology module, a shapes file, a case or a
 publication. Its named graph follows from its kind and file name, so a case file
 ``data/cases/<id>.ttl`` always lands in ``https://w3id.org/vlmskg/case/<id>``.
 
->>> from kg.resources import case_files
->>> src = Source.for_case(case_files()[0])
+>>> from kg.resources import cases_dir
+>>> src = Source.for_case(cases_dir() / "lms-femoral-vein-c1.ttl")
 >>> src.graph
 'https://w3id.org/vlmskg/case/lms-femoral-vein-c1'
 >>> len(parse_source(src)) > 100
@@ -93,10 +93,13 @@ def parse_source(source: Source) -> list[ox.Quad]:
     kg.errors.InputError: data/cases/x copy.ttl: the file name 'x copy' is not a case identifier...
     """
     path, case = source.path, source.case_id
-    if case is not None and not _IDENTIFIER.fullmatch(case):
-        raise InputError(f"the file name {case!r} is not a case identifier: it names the case's "
-                         "graph, so only letters, digits, '-', '_' and '.' may appear",
-                         file=str(path), hint=f"rename it to {_slug(case)}{path.suffix}")
+    named = source.kind in (SourceKind.CASE, SourceKind.PUBLICATION)
+    if named and not _IDENTIFIER.fullmatch(path.stem):
+        kind = source.kind.value
+        raise InputError(f"the file name {path.stem!r} is not a {kind} identifier: it names "
+                         f"the {kind}'s graph, so only letters, digits, '-', '_' and '.' may "
+                         "appear", file=str(path), hint=f"rename it to {_slug(path.stem)}"
+                                                          f"{path.suffix}")
     if path.is_dir():
         raise InputError("this is a folder, not a Turtle file", file=str(path), case=case,
                          hint="rename the folder so that it does not end in .ttl, or move it "
