@@ -16,7 +16,13 @@ import pyoxigraph as ox
 import pytest
 
 from kg import resources
-from kg.building.pipeline import OUTPUT_FILES, BuildResult, build_dataset, serialize_outputs, write_outputs
+from kg.building.pipeline import (
+    OUTPUT_FILES,
+    BuildResult,
+    build_dataset,
+    serialize_outputs,
+    write_outputs,
+)
 from kg.cli import main
 from kg.errors import BuildError
 from kg.namespaces import (

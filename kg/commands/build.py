@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.building.incremental import build_store
 from kg.building.pipeline import build_dataset, write_outputs
 from kg.errors import InputError
-from kg.building.incremental import build_store
 from kg.resources import case_files
 
 __all__ = ["register", "run", "cases_in", "publications_in"]

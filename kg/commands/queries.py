@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from kg.queries.catalogue import export_catalogue, list_queries
 from kg.errors import InputError
+from kg.queries.catalogue import export_catalogue, list_queries
 
 __all__ = ["register", "run"]
 
