@@ -310,3 +310,34 @@ def test_incremental_build_recompiles_only_the_edited_sheet(tmp_path):
     with EmbeddedStore(store) as kg:
         ages = {r.caseId: r.age for r in run_query("cohort", kg)}
     assert ages["lms-ivc-two-cases-c1"] == 61
+
+
+def _ntriples(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+@pytest.mark.java
+def test_hermit_infers_the_same_tumour_types_from_sheets_as_from_turtle():
+    from kg import resources
+    from kg.reasoning.hermit import infer_case_types
+
+    ontology = _ntriples([q for p in resources.ontology_files()
+                          for q in parse_source(Source.for_ontology(p))])
+    by_turtle = infer_case_types(ontology, {p.stem: _ntriples(parse_source(Source.for_case(p)))
+                                            for p in TURTLE})
+    by_sheet = infer_case_types(ontology, {p.stem: _ntriples(compile_case_file(p))
+                                           for p in SHIPPED_SHEETS})
+    assert by_sheet == by_turtle
+    assert (f"https://w3id.org/vlmskg/case/{C1}/tumour",
+            f"{VLMS}MiddleSegmentIVCLeiomyosarcoma") in by_sheet
+
+
+def test_the_api_reads_a_sheet_case_like_its_turtle_file(stores):
+    from kg.api.graph import KnowledgeGraph
+
+    turtle, sheets = (KnowledgeGraph(s) for s in stores)
+    for case_id in (C1, C2, FEM):
+        a, b = turtle.case(case_id), sheets.case(case_id)
+        assert (b.patient.age_years, b.patient.sex) == (a.patient.age_years, a.patient.sex)
+        assert b.follow_up.months_after_index_surgery == a.follow_up.months_after_index_surgery
+    assert sheets.case(FEM).markers == turtle.case(FEM).markers
