@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kg.api import KnowledgeGraph
-from kg.exports.run import FIELDS, FORMATS, export
+from kg.exports.run import FORMATS, export
 
 __all__ = ["register", "run"]
 
@@ -24,8 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="the folder to write (replaced whole)")
     parser.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
-                        help=f"keep only cases with this value (repeatable); fields: "
-                             f"{', '.join(FIELDS)}")
+                        help="keep only the cases that meet this condition (repeatable), as "
+                             "for 'vlmskg summary': e.g. vessel-group='inferior vena cava', "
+                             "age>=60, margin=R0|R1")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--endpoint", metavar="URL", help="read the graph from this endpoint")
     source.add_argument("--store", metavar="PATH", type=Path,

@@ -1,9 +1,11 @@
 """Run an export: select the cases, gather their facts once, write the format's folder.
 
 >>> import tempfile, pathlib
->>> from kg.api import KnowledgeGraph
+>>> from kg.analysis import select
+from kg.api import KnowledgeGraph
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "packets"
->>> result = export("phenopackets", KnowledgeGraph.open(), out, where=["sex=male"])
+>>> result = export("phenopackets", KnowledgeGraph.open(), out,
+...                 where=["case=lms-femoral-vein-c1"])
 >>> result.cases
 ['lms-femoral-vein-c1']
 >>> sorted(p.name for p in out.iterdir())
@@ -18,32 +20,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.analysis import select
 from kg.api import KnowledgeGraph
 from kg.exports import cbioportal, fhir, phenopacket
 from kg.exports.facts import CaseFacts, gather_facts
 from kg.exports.folder import ExportError, write_folder
 from kg.exports.publications import PublicationRef, read_publications
 
-__all__ = ["FORMATS", "FIELDS", "ExportResult", "export", "select_facts"]
-
-
-def _labels(value: object) -> list[str]:
-    items = value if isinstance(value, tuple) else (value,)
-    return [str(getattr(v, "label", v)).lower() for v in items if v is not None]
-
-
-#: ``--where`` fields and how each reads a case
-FIELDS: dict[str, Callable[[CaseFacts], list[str]]] = {
-    "vessel": lambda f: _labels(f.vessel),
-    "segment": lambda f: _labels(f.segments),
-    "sex": lambda f: _labels(f.record.sex),
-    "margin": lambda f: _labels(f.margin),
-    "grade": lambda f: _labels(f.grade),
-    "management": lambda f: _labels(f.vessel_management),
-    "vital-status": lambda f: _labels(f.record.vital_status),
-    "publication": lambda f: _labels(f.record.publication),
-    "case": lambda f: _labels(f.id),
-}
+__all__ = ["FORMATS", "ExportResult", "export", "select_facts"]
 
 
 def _phenopackets(facts: Sequence[CaseFacts], refs: dict[str, PublicationRef]) -> dict[str, str]:
@@ -77,40 +61,17 @@ class ExportResult:
     files: int
 
 
-def _parse_where(where: Iterable[str]) -> list[tuple[str, str]]:
-    conditions = []
-    for item in where:
-        field, sep, value = item.partition("=")
-        field, value = field.strip().lower(), value.strip().lower()
-        if not sep or not field or not value:
-            raise ExportError(f"--where {item!r} is not FIELD=VALUE",
-                              hint="write e.g. --where vessel='inferior vena cava'")
-        if field not in FIELDS:
-            near = difflib.get_close_matches(field, FIELDS, n=3)
-            raise ExportError(f"unknown field {field!r} in --where",
-                              hint=(f"did you mean {', '.join(near)}? " if near else "")
-                              + f"fields: {', '.join(FIELDS)}")
-        conditions.append((field, value))
-    return conditions
-
-
 def select_facts(graph: KnowledgeGraph, where: Iterable[str] = (),
                  progress: Callable[[int, int], None] | None = None) -> list[CaseFacts]:
-    """The facts of every case that meets all ``where`` conditions (``FIELD=VALUE``)."""
-    conditions = _parse_where(where)
+    """The facts of every case that meets all ``where`` conditions, in the filter language
+    of ``vlmskg summary`` (:func:`kg.analysis.select`: ``vessel-group=inferior vena cava``,
+    ``age>=60``, ``margin=R0|R1``)."""
     facts = gather_facts(graph.store, progress=progress)
-    for field, value in conditions:
-        seen = sorted({v for f in facts for v in FIELDS[field](f)})
-        if value not in seen:
-            near = difflib.get_close_matches(value, seen, n=3, cutoff=0.4)
-            raise ExportError(f"no case has {field} {value!r}",
-                              hint=f"values of {field}: "
-                                   + ", ".join(near + [v for v in seen if v not in near]))
-        facts = [f for f in facts if value in FIELDS[field](f)]
-    if not facts:
+    chosen = {r.case_id for r in select([f.record for f in facts], list(where))}
+    if not chosen:
         raise ExportError("no case meets every --where condition",
                           hint="drop or loosen a condition")
-    return facts
+    return [f for f in facts if f.id in chosen]
 
 
 def export(format: str, graph: KnowledgeGraph, out: Path, *, where: Iterable[str] = (),
