@@ -1,0 +1,107 @@
+"""Run the site: its read-only SPARQL endpoint, the pages' data, and waitress on one port
+until Ctrl-C or SIGTERM, then stop everything.
+
+>>> check_port("127.0.0.1", free_port()) is None
+True
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+
+import pyoxigraph as ox
+import waitress
+
+from kg.api.graph import KnowledgeGraph
+from kg.errors import EndpointError, InputError
+from kg.progress import task
+from kg.store.embedded import EmbeddedStore
+from kg.store.server import free_port
+from kg.web.app import create_app
+from kg.web.endpoint import DEFAULT_TIMEOUT, QueryServer
+from kg.web.site import Site
+
+__all__ = ["check_port", "free_port", "open_site", "run_site", "site_url"]
+
+#: waitress worker threads (pages are short; a long query waits on the endpoint).
+THREADS = 6
+
+
+def site_url(host: str, port: int) -> str:
+    """``http://host:port`` (IPv6 hosts in brackets).
+
+    >>> site_url("::1", 8080)
+    'http://[::1]:8080'
+    """
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def check_port(host: str, port: int) -> None:
+    """:class:`EndpointError` when ``port`` cannot be listened on (another server uses it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            raise EndpointError(f"cannot listen on port {port}: {err.strerror}",
+                                endpoint=site_url(host, port),
+                                hint="another server uses it; choose another --port") from err
+
+
+def open_site(location: Path) -> Site:
+    """The pages' data read from the store folder ``location``, opened read-only (the
+    endpoint reads it too); the build's record cache there is used when current."""
+    try:
+        dataset = ox.Store.read_only(str(location))
+    except OSError as err:
+        raise InputError(f"cannot read the store: {err}", file=str(location),
+                         hint="give the folder of a store built by 'vlmskg build --store'"
+                         ) from err
+    graph = KnowledgeGraph(EmbeddedStore(location, dataset=dataset))
+    return Site(graph)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
+             timeout: float = DEFAULT_TIMEOUT,
+             ready: Callable[[str, Site], None] | None = None) -> None:
+    """Serve the site over the store folder ``location`` until Ctrl-C or SIGTERM (which
+    return normally); ``ready(url, site)`` is called once it listens."""
+    check_port(host, port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill too
+    endpoint = QueryServer(location, timeout=timeout)
+    server = None
+    try:
+        with task("starting the read-only SPARQL endpoint"):
+            endpoint.start()
+        with task("reading the cases"):
+            site = open_site(location)
+        with task("preparing the home page and the literature figures"):
+            site.comparisons()
+            site.figure("overall", "surgery", None, ())
+        app = create_app(site, sparql_url=endpoint.query_url, timeout=timeout)
+        try:
+            server = waitress.create_server(app, host=host, port=port, threads=THREADS,
+                                            ident="vlms-kg")
+        except OSError as err:
+            raise EndpointError(f"cannot listen on port {port}: {err.strerror}",
+                                endpoint=site_url(host, port),
+                                hint="another server uses it; choose another --port") from err
+        if ready is not None:
+            ready(site_url(host, port), site)
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.close()
+        endpoint.stop()
+        signal.signal(signal.SIGTERM, previous)
