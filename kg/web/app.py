@@ -5,7 +5,7 @@ terms (stored questions) or as a whole query sent to the read-only endpoint (the
 errors are friendly 4xx pages, never a traceback.
 
 >>> from kg.api import KnowledgeGraph
->>> app = create_app(Site(KnowledgeGraph.open()))
+>>> app = create_app(Site(KnowledgeGraph.open()))  # no endpoint: /sparql answers 503
 >>> client = app.test_client()
 >>> client.get("/cases/lms-ivc-two-cases-c1").status_code
 200
@@ -38,7 +38,7 @@ from kg.queries.run import run_query
 from kg.store.base import Store
 from kg.store.remote import RemoteStore
 from kg.web import tables
-from kg.web.endpoint import DEFAULT_TIMEOUT, forward, refusal
+from kg.web.endpoint import DEFAULT_TIMEOUT, QueryServer, refusal
 from kg.web.facts import case_page
 from kg.web.site import Site
 
@@ -124,16 +124,16 @@ def _choice(form: Any, name: str, allowed: Iterable[str], default: str) -> str:
     return value
 
 
-def create_app(site: Site, *, sparql_url: str | None = None,
-               timeout: float = DEFAULT_TIMEOUT) -> Flask:
-    """The site's Flask application over ``site``; ``sparql_url`` is the query URL of the
-    read-only endpoint (:class:`kg.web.endpoint.QueryServer`) that answers ``/sparql``,
-    the editor and the stored questions with the time limit ``timeout`` (without it the
-    questions run in this process and ``/sparql`` answers 503)."""
+def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
+    """The site's Flask application over ``site``; ``endpoint`` is the read-only SPARQL
+    server (:class:`kg.web.endpoint.QueryServer`, running) that answers ``/sparql``, the
+    editor and the stored questions within its time limit (without it the questions run in
+    this process and ``/sparql`` answers 503)."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False)
-    remote: Store | None = (RemoteStore(sparql_url, timeout=timeout, retries=1)
-                            if sparql_url else None)
+    app.config.update(MAX_CONTENT_LENGTH=1 << 20)
+    timeout = endpoint.timeout if endpoint is not None else DEFAULT_TIMEOUT
+    remote: Store | None = (RemoteStore(endpoint.query_url, timeout=timeout, retries=1)
+                            if endpoint is not None else None)
 
     def question_store() -> Store:
         return remote if remote is not None else site.graph.store
@@ -217,7 +217,13 @@ def create_app(site: Site, *, sparql_url: str | None = None,
         return render_template("questions.html", queries=list_queries())
 
     def answer(query: StoredQuery) -> tuple[list[str], list[tuple[Any, ...]]]:
-        rows = run_query(query.name, question_store(), **_parameters(query, request.args))
+        params = _parameters(query, request.args)
+        try:
+            rows = run_query(query.name, question_store(), **params)
+        except EndpointError:
+            if endpoint is not None:
+                endpoint.restart()  # stop a question that ran past the time limit
+            raise
         return list(query.variables), rows
 
     @app.get("/questions/<name>")
@@ -317,14 +323,14 @@ def create_app(site: Site, *, sparql_url: str | None = None,
         if (why := refusal(query)) is not None:
             return Response(why + "\n", status=403 if "update" in why else 400,
                             mimetype="text/plain")
-        if sparql_url is None:
+        if endpoint is None:
             return Response("the SPARQL endpoint is not running\n", status=503,
                             mimetype="text/plain")
         fmt = values.get("format", "")
         accept = _FORMATS.get(fmt) or request.headers.get("Accept", "")
         if "text/html" in accept and not fmt:
             accept = _FORMATS["json"]
-        got = forward(sparql_url, query, accept, timeout)
+        got = endpoint.answer(query, accept)
         return Response(got.body, status=got.status, content_type=got.content_type)
 
     @app.route("/editor", methods=["GET", "POST"])
@@ -341,10 +347,10 @@ def create_app(site: Site, *, sparql_url: str | None = None,
         if request.method == "POST" and query.strip():
             if (why := refusal(query)) is not None:
                 error = why
-            elif sparql_url is None:
+            elif endpoint is None:
                 error = "the SPARQL endpoint is not running"
             else:
-                got = forward(sparql_url, query, _FORMATS["json"], timeout)
+                got = endpoint.answer(query, _FORMATS["json"])
                 if got.status != 200:
                     error = got.body.decode("utf-8", "replace")
                 elif got.content_type.startswith("application/sparql-results+json"):

@@ -87,7 +87,7 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
         with task("preparing the home page and the literature figures"):
             site.comparisons()
             site.figure("overall", "surgery", None, ())
-        app = create_app(site, sparql_url=endpoint.query_url, timeout=timeout)
+        app = create_app(site, endpoint)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS,
                                             ident="vlms-kg")
