@@ -18,9 +18,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg.queries.catalogue import list_queries
 from kg.cli import main
 from kg.errors import ParameterError, UnknownQueryError
+from kg.queries.catalogue import list_queries
 from kg.queries.run import run_query
 from kg.store import EmbeddedStore, Store
 

@@ -136,7 +136,7 @@ def test_datatypes_match_the_ontology_ranges(shapes: Graph, ontology: Graph) -> 
         if not isinstance(declared, URIRef):
             continue
         checked += 1
-        if declared in DERIVED_INTEGERS:  # Oxigraph stores these as xsd:integer
+        if declared in DERIVED_INTEGERS:  # written xsd:integer, the bound checked by the shape
             assert datatype == XSD_INTEGER and shapes.value(prop, SH.minInclusive) is not None
         else:
             assert datatype == declared, (path, datatype, declared)

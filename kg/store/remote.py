@@ -157,7 +157,14 @@ class RemoteStore(Store):
         raise err
 
     def _http_error(self, url: str, code: int, text: str) -> EndpointError:
-        hint = {401: _CREDENTIALS_HINT, 403: _CREDENTIALS_HINT + " (with write permission)",
+        if code == 401:
+            what = (f"the server refused the user name or password of {self._credentials[0]!r}"
+                    if self._credentials else "the server asks for a user name and password")
+            return EndpointError(f"{what} (HTTP 401)", endpoint=url, hint=(
+                f"check {USER_VARIABLE} and {PASSWORD_VARIABLE} (or ~/.netrc); the user needs "
+                "write permission (Virtuoso: the SPARQL_UPDATE role)" if self._credentials
+                else _CREDENTIALS_HINT))
+        hint = {403: _CREDENTIALS_HINT + " (with write permission)",
                 404: "check the URL: is this the SPARQL query (or Graph Store) endpoint?",
                 429: f"the server is rate limiting; raise --retries (now {self.retries})"}
         return EndpointError(f"the server answered HTTP {code}" + (f": {text}" if text else ""),
@@ -224,12 +231,18 @@ class RemoteStore(Store):
     # -- Graph Store Protocol ------------------------------------------------------------
 
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
+        """An opener that answers the server's challenge, Basic or Digest.
+
+        Nothing is sent before the server asks: a Basic header sent up front would replace
+        the Digest answer on every retry (Virtuoso's ``/sparql-graph-crud-auth`` wants
+        Digest), so that no password could ever succeed.
+        """
         if not self._credentials:
             return urllib.request.build_opener()
-        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        passwords.add_password(None, url, *self._credentials, is_authenticated=True)
-        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
-                                           urllib.request.HTTPDigestAuthHandler(passwords))
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *self._credentials)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                           urllib.request.HTTPBasicAuthHandler(passwords))
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         """PUT the graph through the Graph Store Protocol; the body is parsed (and

@@ -125,14 +125,28 @@ def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def from_sparql_json(value: Mapping[str, str]) -> Node:
-    """The rdflib term for one binding of SPARQL 1.1 JSON results."""
+    """The rdflib term for one binding of SPARQL 1.1 JSON results, written as the embedded
+    store writes it: an integer of any integer type as ``xsd:integer`` (Oxigraph keeps only
+    that type; Virtuoso answers ``COUNT`` with ``xsd:int``), a boolean as ``true``/``false``
+    (Virtuoso answers ``1``/``0``).
+
+    >>> from_sparql_json({"type": "typed-literal", "value": "1", "datatype": _XSD + "boolean"})
+    rdflib.term.Literal('true', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#boolean'))
+    >>> from_sparql_json({"type": "literal", "value": "7", "datatype": _XSD + "int"}).datatype
+    rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')
+    """
     kind = value.get("type")
     if kind == "uri":
         return URIRef(value["value"])
     if kind == "bnode":
         return BNode(value["value"])
     if kind in ("literal", "typed-literal"):
-        return _literal(value["value"], value.get("xml:lang"), value.get("datatype"))
+        lexical, datatype = value["value"], value.get("datatype")
+        if datatype == _XSD + "boolean" and lexical in ("1", "0"):
+            lexical = "true" if lexical == "1" else "false"
+        elif datatype in _INTEGERS and re.fullmatch(r"[+-]?[0-9]+", lexical):
+            lexical, datatype = str(int(lexical)), _XSD + "integer"
+        return _literal(lexical, value.get("xml:lang"), datatype)
     raise ValueError(f"unsupported term in SPARQL JSON results: {dict(value)!r}")
 
 

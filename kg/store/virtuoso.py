@@ -1,0 +1,230 @@
+"""Start and stop an OpenLink Virtuoso 7 server (Debian's ``virtuoso-opensource``) on a
+scratch database, set up as vlms-kg expects a SPARQL server to be.
+
+The set-up, which the README's Virtuoso section repeats for a lasting server:
+
+* ``virtuoso.ini`` is Debian's, with the database in the scratch folder, both ports bound
+  to 127.0.0.1 and that folder listed in ``DirsAllowed`` (for the bulk loader);
+* Virtuoso's own graphs (``virtrdf:``, ``ldp:``, the service description, ``DAV/``: every
+  graph outside ``https://w3id.org/vlmskg/``) are put in the group of private graphs, and
+  the anonymous user (``nobody``, who asks ``/sparql``) may read no private graph: so a
+  query without ``FROM`` sees exactly the loaded graphs, as the union default graph, and
+  ``GRAPH ?g`` lists only them;
+* ``dba`` gets the ``SPARQL_UPDATE`` role, and writes through the Graph Store endpoint
+  ``/sparql-graph-crud-auth`` (HTTP Digest).
+
+>>> server = VirtuosoServer(Path("/tmp/v"), port=8890, sql_port=1111)
+>>> server.query_url, server.store_url
+('http://127.0.0.1:8890/sparql', 'http://127.0.0.1:8890/sparql-graph-crud-auth')
+"""
+
+from __future__ import annotations
+
+import configparser
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from kg.errors import EndpointError, KGError
+from kg.namespaces import BASE
+from kg.store.server import free_port
+
+__all__ = ["VirtuosoServer", "virtuoso_available", "SETUP_SQL", "HIDE_SQL"]
+
+_DEBIAN_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+_INSTALL_HINT = "apt-get install virtuoso-opensource"
+_PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
+
+SETUP_SQL = f"""
+CREATE PROCEDURE DB.DBA.VLMSKG_HIDE_SYSTEM_GRAPHS () {{
+  FOR (SELECT DISTINCT __id2in (G) AS graph_name FROM DB.DBA.RDF_QUAD) DO {{
+    IF (graph_name NOT LIKE '{BASE}%' AND NOT EXISTS (
+        SELECT 1 FROM DB.DBA.RDF_GRAPH_GROUP_MEMBER
+        WHERE RGGM_GROUP_IID = iri_to_id ('{_PRIVATE}')
+          AND RGGM_MEMBER_IID = iri_to_id (graph_name)))
+      DB.DBA.RDF_GRAPH_GROUP_INS ('{_PRIVATE}', graph_name);
+  }}
+}};
+DB.DBA.RDF_GRAPH_GROUP_CREATE ('{_PRIVATE}', 1);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1, 0);
+GRANT SPARQL_UPDATE TO "dba";
+"""
+"""What ``isql`` runs once on a new database: a procedure putting every graph outside the
+project's namespace in the private group; the anonymous user may read no private graph
+(``0``) and every other graph (``1``); ``dba`` may write through the Graph Store."""
+
+HIDE_SQL = "DB.DBA.VLMSKG_HIDE_SYSTEM_GRAPHS ();\ncheckpoint;\n"
+"""What ``isql`` runs after every start: Virtuoso makes some of its graphs at start-up
+(the service description, ``DAV/``), so they are hidden each time."""
+
+
+def virtuoso_available() -> bool:
+    """True when ``virtuoso-t``, ``isql-vt`` and Debian's ``virtuoso.ini`` are installed."""
+    return all(shutil.which(b) for b in ("virtuoso-t", "isql-vt")) and _DEBIAN_INI.is_file()
+
+
+class VirtuosoServer:
+    """One ``virtuoso-t`` process on the database in ``folder`` (made on first start), its
+    HTTP port (``port``) and SQL port (``sql_port``) bound to ``host``; ``dba``/``password``
+    is the administrator (a scratch database: ``dba``)."""
+
+    def __init__(self, folder: Path, *, host: str = "127.0.0.1", port: int | None = None,
+                 sql_port: int | None = None, password: str = "dba",
+                 startup_timeout: float = 180.0) -> None:
+        self.folder = Path(folder)
+        self.host = host
+        self.port = port if port is not None else free_port(host)
+        self.sql_port = sql_port if sql_port is not None else free_port(host)
+        self.user, self.password = "dba", password
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/sparql"
+
+    @property
+    def store_url(self) -> str:
+        """The Graph Store endpoint that takes writes (HTTP Digest, ``SPARQL_UPDATE``)."""
+        return f"{self.base_url}/sparql-graph-crud-auth"
+
+    @property
+    def ini(self) -> Path:
+        return self.folder / "virtuoso.ini"
+
+    def write_ini(self) -> Path:
+        """Debian's ``virtuoso.ini`` pointed at the scratch folder and 127.0.0.1."""
+        if not _DEBIAN_INI.is_file():
+            raise KGError(f"{_DEBIAN_INI} is missing: Virtuoso is not installed",
+                          hint=_INSTALL_HINT)
+        config = configparser.ConfigParser(strict=False, interpolation=None,
+                                           inline_comment_prefixes=(";",))
+        config.optionxform = str  # type: ignore[assignment,method-assign]
+        config.read(_DEBIAN_INI)
+        db = self.folder
+        config["Database"].update({
+            "DatabaseFile": str(db / "virtuoso.db"), "ErrorLogFile": str(db / "virtuoso.log"),
+            "LockFile": str(db / "virtuoso.lck"), "TransactionFile": str(db / "virtuoso.trx"),
+            "xa_persistent_file": str(db / "virtuoso.pxa")})
+        config["TempDatabase"].update({"DatabaseFile": str(db / "virtuoso-temp.db"),
+                                       "TransactionFile": str(db / "virtuoso-temp.trx")})
+        parameters = config["Parameters"]
+        parameters["ServerPort"] = f"{self.host}:{self.sql_port}"
+        parameters["DirsAllowed"] = f"., {db}, /usr/share/virtuoso-opensource-7/vad"
+        parameters["NumberOfBuffers"] = "20000"  # 160 MB: plenty for a test database
+        parameters["MaxDirtyBuffers"] = "12000"
+        config["HTTPServer"]["ServerPort"] = f"{self.host}:{self.port}"
+        config["SPARQL"]["ResultSetMaxRows"] = "1000000"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self.ini.open("w") as out:
+            config.write(out)
+        return self.ini
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> VirtuosoServer:
+        """Start the server, wait until ``/sparql`` answers, and set up a new database."""
+        if self.running():
+            return self
+        binary = shutil.which("virtuoso-t")
+        if binary is None:
+            raise KGError("virtuoso-t is not installed", hint=_INSTALL_HINT)
+        new = not (self.folder / "virtuoso.db").exists()
+        self.write_ini()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
+        self.process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(self.ini)], cwd=self.folder,
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        deadline = time.monotonic() + self.startup_timeout
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                log = self.output()
+                self.kill()
+                raise EndpointError(f"Virtuoso did not start: {log}", endpoint=self.base_url,
+                                    hint="see the log; is a port in use?")
+            time.sleep(0.2)
+        if new:
+            self.sql(SETUP_SQL)
+        self.sql(HIDE_SQL)
+        return self
+
+    def sql(self, statements: str) -> str:
+        """Run SQL statements through ``isql-vt`` as ``dba``; :class:`EndpointError` on an
+        error."""
+        done = subprocess.run(["isql-vt", f"{self.host}:{self.sql_port}", self.user,
+                               self.password], input=statements, capture_output=True,
+                              text=True, timeout=600, check=False)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise EndpointError(f"isql failed: {(done.stdout + done.stderr)[-500:]}",
+                                endpoint=f"{self.host}:{self.sql_port}",
+                                hint="see the Virtuoso log")
+        return done.stdout
+
+    def bulk_load(self, nquads: Path) -> None:
+        """Load an N-Quads file with Virtuoso's bulk loader (``ld_dir``,
+        ``rdf_loader_run``, ``checkpoint``); the file is copied into the scratch folder."""
+        folder = self.folder / "load"
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(nquads, folder / "vlms-kg.nq")
+        self.sql(f"ld_dir('{folder}', 'vlms-kg.nq', 'https://w3id.org/vlmskg/');\n"
+                 "rdf_loader_run();\ncheckpoint;\n")
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=2) as ok:
+                return bool(ok.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def output(self) -> str:
+        """The end of what the server printed, on one line."""
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return " ".join(self._log.read().decode("utf-8", "replace").split())[-500:]
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the server (SIGTERM: Virtuoso checkpoints and exits), killing it if it does
+        not within ``timeout``."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._close()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> VirtuosoServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()
