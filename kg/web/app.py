@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -78,11 +78,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _case_link(value: str) -> str | None:
-    """The site's page of a case IRI, else ``None``."""
+def _case_link(value: str, known: Container[str]) -> str | None:
+    """The site's page of a case named by its IRI or identifier, else ``None``."""
     if value.startswith(str(CASE)) and "/" not in value[len(str(CASE)):]:
-        return url_for("case", case_id=value[len(str(CASE)):])
-    return None
+        value = value[len(str(CASE)):]
+    return url_for("case", case_id=value) if value in known else None
 
 
 def _parameters(query: StoredQuery, form: Any) -> dict[str, str]:
@@ -172,7 +172,8 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
 
     @app.context_processor
     def common() -> dict[str, Any]:
-        return {"n_cases": len(site.records), "not_reported": NOT_REPORTED}
+        return {"n_cases": len(site.records), "not_reported": NOT_REPORTED,
+                "source_text": tables.source_text}
 
     # --- home and cases -------------------------------------------------------------
 
@@ -234,7 +235,7 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
         ran = "run" in request.args
         if ran:
             header, rows = answer(query)
-        shown = [[(_text(v), _case_link(_text(v))) for v in row]
+        shown = [[(_text(v), _case_link(_text(v), site.case_ids)) for v in row]
                  for row in rows[:RESULT_ROWS_SHOWN]]
         terms = {p.name: site.terms(p.name) for p in query.params}
         return render_template("question.html", query=query, ran=ran, header=header,
@@ -362,7 +363,7 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
                         header = data["head"]["vars"]
                         bindings = data["results"]["bindings"]
                         total = len(bindings)
-                        rows = [[(b[v]["value"], _case_link(b[v]["value"])) if v in b
+                        rows = [[(b[v]["value"], _case_link(b[v]["value"], site.case_ids)) if v in b
                                  else ("", None) for v in header]
                                 for b in bindings[:RESULT_ROWS_SHOWN]]
                 else:

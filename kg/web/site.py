@@ -121,6 +121,7 @@ class Site:
         self.graph = graph
         self.records: list[CaseRecord] = graph.case_records()
         self._by_id = {r.case_id: r for r in self.records}
+        self.case_ids: frozenset[str] = frozenset(self._by_id)
         self.publications = self._read_publications()
         self._comparisons: list[Comparison] | None = None
         self._terms: dict[str, list[str]] = {}

@@ -29,7 +29,7 @@ from kg.analysis.records import CaseRecord
 from kg.errors import ParameterError
 
 __all__ = ["COLUMNS", "FILTERS", "PAGE_SIZE", "Column", "Page", "conditions", "filter_cases",
-           "sort_cases", "page_of", "cases_csv", "outcome_text", "choices"]
+           "sort_cases", "page_of", "cases_csv", "outcome_text", "choices", "source_text"]
 
 #: rows per page of the case table.
 PAGE_SIZE = 50
@@ -60,12 +60,21 @@ class Column:
     sort: Callable[[CaseRecord], Any]
 
 
-def _source(record: CaseRecord) -> str:
-    return record.citation or record.publication_label or record.publication or NOT_REPORTED
+def source_text(record: CaseRecord) -> str:
+    """The source as a reader scans it: the citation without web addresses ("Mofti AB et
+    al., 1989, doi:…"); the title (shortened) where the citation gives only a year or an
+    address."""
+    parts = [p for p in (record.citation or "").split(", ")
+             if p and not p.startswith(("http://", "https://"))]
+    if parts and not (len(parts) == 1 and parts[0].isdigit()):
+        return ", ".join(parts)
+    title = record.publication_label or record.publication or NOT_REPORTED
+    short = title if len(title) <= 70 else title[:67].rstrip() + "…"
+    return ", ".join([short, *parts])
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("source", "Source", _source, lambda r: _source(r).lower()),
+    Column("source", "Source", source_text, lambda r: source_text(r).lower()),
     Column("age", "Age", lambda r: _number(r.age_years), lambda r: r.age_years),
     Column("sex", "Sex", lambda r: r.sex or NOT_REPORTED, lambda r: r.sex),
     Column("vessel", "Vessel", lambda r: r.vessel or NOT_REPORTED, lambda r: r.vessel),
@@ -188,8 +197,8 @@ def cases_csv(records: Sequence[CaseRecord]) -> str:
     """The table as CSV: the case id, each column's text, the follow-up in months."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["case", *(c.label for c in COLUMNS), "Follow-up, months"])
+    writer.writerow(["case", *(c.label for c in COLUMNS), "Follow-up, months", "Citation"])
     for record in records:
         writer.writerow([record.case_id, *(_safe(c.text(record)) for c in COLUMNS),
-                         _number(record.follow_up_months)])
+                         _number(record.follow_up_months), _safe(record.citation or "")])
     return buffer.getvalue()
