@@ -55,8 +55,8 @@ from typing import Any, cast
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 SIZES = (100, 1000, 10000, 100000)
-TOOLS = ("synth", "build", "sheets", "incremental", "queries", "floor", "analysis", "validate",
-         "pyshacl", "rdflib", "hermit")
+TOOLS = ("synth", "build", "sheets", "incremental", "queries", "floor", "analysis", "web",
+         "validate", "pyshacl", "rdflib", "hermit")
 REFERENCE = {"pyshacl", "rdflib", "hermit"}  #: run under the memory limit
 SLOW_QUERY_MS = 10_000  #: a query slower than this is timed once, not three times
 BROKEN_EVERY = 1000  #: one case in this many is broken on purpose for the validation runs
@@ -69,7 +69,8 @@ BREAKS = (
 )
 TARGETS = {"build_10k_s": 60, "incremental_s": 2, "query_ms": 200, "build_100k_s": 600,
            "build_100k_gb": 8, "slope": 1.1, "validation_speedup": 20,
-           "analysis_10k_s": 3, "analysis_100k_s": 30, "sheets_vs_turtle": 1.5}
+           "analysis_10k_s": 3, "analysis_100k_s": 30, "sheets_vs_turtle": 1.5,
+           "web_page_s": 1}
 #: the stratified survival analyses the ``analysis`` step times: endpoint, grouping field.
 ANALYSES = (("overall", "vessel-group"), ("event-free", "margin"),
             ("metastasis-free", "ivc-segment"))
@@ -503,10 +504,57 @@ def measure_analysis(n: int, work: Path, seed: int) -> dict[str, Any]:
     return {"seconds": seconds, "steps": parts, "cases": table.n, "logrank_p": tests}
 
 
+#: the web site's pages the ``web`` step times ({case}: the first case, {last}: last page).
+WEB_ROUTES = ("/", "/cases", "/cases?sex=female&margin=R0&age_min=50&sort=age&order=desc",
+              "/cases?page={last}", "/cases.csv?vessel=inferior+vena+cava", "/cases/{case}",
+              "/questions", "/questions/cases-involving-structure",
+              "/questions/cases-involving-structure?run=1&structure=right+atrium",
+              "/analysis", "/analysis?by=vessel-group&field1=age&op1=%3E%3D&value1=60",
+              "/analysis/survival.svg", "/editor", "/sparql?query=ASK%7B%7D",
+              "/.well-known/sparql-examples")
+
+
+def measure_web(n: int, work: Path, seed: int) -> dict[str, Any]:
+    """Each page of the web site (``vlmskg serve`` over the build's store, through Flask's
+    test client): the first request and the best of two more."""
+    from kg.web.app import create_app
+    from kg.web.endpoint import QueryServer
+    from kg.web.server import open_site
+
+    location = _paths(work, n, seed)["store"]
+    parts: dict[str, float] = {}
+    routes: dict[str, dict[str, Any]] = {}
+    with QueryServer(location, timeout=30) as endpoint:
+        started = time.perf_counter()
+        site = open_site(location)
+        parts["start: records"] = time.perf_counter() - started
+        step = time.perf_counter()
+        site.comparisons()
+        site.figure("overall", "surgery", None, ())
+        parts["start: literature and home figure"] = time.perf_counter() - step
+        client = create_app(site, endpoint).test_client()
+        last = max(1, -(-len(site.records) // 50))
+        for route in WEB_ROUTES:
+            url = route.format(case=site.records[0].case_id, last=last)
+            times, statuses, size = [], set(), 0
+            for _ in range(3):
+                step = time.perf_counter()
+                answer = client.get(url)
+                times.append(time.perf_counter() - step)
+                statuses.add(answer.status_code)
+                size = len(answer.data)
+            routes[route] = {"first_s": round(times[0], 4), "best_s": round(min(times[1:]), 4),
+                             "status": sorted(statuses), "bytes": size}
+    slowest = max(routes.values(), key=lambda r: r["first_s"])
+    return {"seconds": slowest["first_s"], "steps": parts, "routes": routes,
+            "cases": len(site.records)}
+
+
 MEASURES: dict[str, Callable[[int, Path, int], dict[str, Any]]] = {
     "synth": measure_synth, "build": measure_build, "sheets": measure_sheets,
     "incremental": measure_incremental,
     "queries": measure_queries, "floor": measure_floor, "analysis": measure_analysis,
+    "web": measure_web,
     "validate": measure_validate,
     "pyshacl": measure_pyshacl,
     "rdflib": measure_rdflib, "hermit": measure_hermit,
