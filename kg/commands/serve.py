@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     check_port(args.host, args.port)  # before any slow work
     if args.store is not None:
         check_store_path(args.store)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # stop cleanly on kill, and on Ctrl-C even when started in the background (where the
+    # shell makes the process ignore SIGINT)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     folder = None
     try:
         if args.store is not None:
@@ -115,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     print("stopped", flush=True)
     return 0

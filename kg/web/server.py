@@ -76,7 +76,8 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
     """Serve the site over the store folder ``location`` until Ctrl-C or SIGTERM (which
     return normally); ``ready(url, site)`` is called once it listens."""
     check_port(host, port)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill too
+    previous = {sig: signal.signal(sig, _interrupt)  # stop cleanly on kill and Ctrl-C
+                for sig in (signal.SIGTERM, signal.SIGINT)}
     endpoint = QueryServer(location, timeout=timeout)
     server = None
     try:
@@ -104,4 +105,5 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
         if server is not None:
             server.close()
         endpoint.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
