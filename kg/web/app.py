@@ -183,6 +183,13 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
                                groups=site.group_counts(), newest=site.newest(),
                                publications=site.publications, n_queries=len(list_queries()))
 
+    choices: dict[str, list[str]] = {}
+
+    def filter_choices() -> dict[str, list[str]]:
+        if not choices:  # the records do not change while the site runs
+            choices.update({name: tables.choices(site.records, name) for name in tables.FILTERS})
+        return choices
+
     @app.get("/cases")
     def cases() -> str:
         form = request.args
@@ -194,7 +201,7 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
         return render_template(
             "cases.html", page=page, columns=tables.COLUMNS, form=form, kept=kept,
             sort=form.get("sort", ""), order=order,
-            choices={name: tables.choices(site.records, name) for name in tables.FILTERS})
+            choices=filter_choices())
 
     @app.get("/cases.csv")
     def cases_csv() -> Response:

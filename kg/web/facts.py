@@ -101,6 +101,8 @@ class CasePage:
     sections: dict[str, list[Fact]] = field(default_factory=dict)
     location: str = ""
     note: str = ""
+    tumour_location: str = ""
+    tumour_note: str = ""
 
     def section(self, name: str) -> list[Fact]:
         return self.sections.get(name, [])
@@ -147,7 +149,9 @@ def case_page(graph: KnowledgeGraph, case: Case) -> CasePage:
 
     page = CasePage(case, {name: [] for name in _SECTIONS},
                     location=notes.get(case.iri, {}).get("location", ""),
-                    note=notes.get(case.iri, {}).get("note", ""))
+                    note=notes.get(case.iri, {}).get("note", ""),
+                    tumour_location=notes.get(case.tumour.iri, {}).get("location", ""),
+                    tumour_note=notes.get(case.tumour.iri, {}).get("note", ""))
     tumour = case.tumour
     pathology = page.sections["Pathology and immunohistochemistry"]
     for size in tumour.sizes:
@@ -158,15 +162,15 @@ def case_page(graph: KnowledgeGraph, case: Case) -> CasePage:
                                    or "resonance" in str(t).lower() or "sonograph" in
                                    str(t).lower() for t in size.measured_in) else None
         target = page.sections[section] if section else pathology
-        target.append(fact(tumour.iri, f"size {dims} cm{of}{how}",
+        target.append(Fact(f"size {dims} cm{of}{how}",
                            detail=size.specimen or size.description or ""))
     if tumour.grade is not None:
-        pathology.append(fact(tumour.iri, f"grade: {tumour.grade}"))
+        pathology.append(Fact(f"grade: {tumour.grade}"))
     if tumour.mitotic_count is not None:
         count = tumour.mitotic_count
         comparator = f"{count.comparator} " if count.comparator not in (None, "equal to") else ""
-        pathology.append(fact(tumour.iri, f"mitotic count {comparator}{count.per_10_hpf:g} "
-                                          "per 10 high-power fields"))
+        pathology.append(Fact(f"mitotic count {comparator}{count.per_10_hpf:g} "
+                              "per 10 high-power fields"))
     for result in tumour.immunohistochemistry:
         pathology.append(Fact(marker_text(str(result.marker), result.result),
                               negative=result.result == "negative",
