@@ -129,13 +129,18 @@ def nearest(word: str, choices: Iterable[str]) -> list[str]:
 
     >>> nearest("R3", ["R0", "not reported", "R1"])[:2]
     ['R0', 'R1']
+    >>> nearest("IVC", ["left renal vein", "inferior vena cava"])[0]
+    'inferior vena cava'
     """
     options = list(dict.fromkeys(choices))
     low = word.lower()
 
     def score(option: str) -> tuple[float, str]:
-        ratio = difflib.SequenceMatcher(None, low, option.lower()).ratio()
-        return (-(ratio + (0.5 if low and low in option.lower() else 0.0)), option)
+        text = option.lower()
+        ratio = difflib.SequenceMatcher(None, low, text).ratio()
+        initials = "".join(part[0] for part in text.split() if part)
+        bonus = (0.5 if low and low in text else 0.0) + (1.0 if low == initials else 0.0)
+        return (-(ratio + bonus), option)
 
     return sorted(options, key=score)
 

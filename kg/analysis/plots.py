@@ -22,10 +22,12 @@ from pathlib import Path
 from kg.analysis.survival import SurvivalAnalysis
 from kg.errors import InputError
 
-__all__ = ["FORMATS", "draw_survival", "save_survival"]
+__all__ = ["FORMATS", "MAX_TICKS", "draw_survival", "save_survival"]
 
 #: the image formats a figure can be written in.
 FORMATS = ("png", "svg")
+#: censoring ticks are drawn for curves with at most this many censored patients.
+MAX_TICKS = 300
 _COLOURS = ("#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6b4c9a", "#00798c", "#8c564b",
             "#7f7f7f")
 _ENDPOINT_LABEL = {"overall": "Overall survival", "event-free": "Event-free survival",
@@ -34,7 +36,8 @@ _ENDPOINT_LABEL = {"overall": "Overall survival", "event-free": "Event-free surv
 
 def draw_survival(analysis: SurvivalAnalysis, fmt: str = "png", title: str | None = None
                   ) -> bytes:
-    """The figure of ``analysis`` as PNG or SVG bytes."""
+    """The figure of ``analysis`` as PNG or SVG bytes (censoring ticks on curves with at
+    most :data:`MAX_TICKS` censored patients)."""
     if fmt not in FORMATS:
         raise InputError(f"cannot draw a figure as {fmt!r}",
                          hint="name the file .png or .svg")
@@ -44,7 +47,7 @@ def draw_survival(analysis: SurvivalAnalysis, fmt: str = "png", title: str | Non
     groups = [g for g in analysis.groups if g.curve.n]
     rows = len(groups)
     figure = Figure(figsize=(7.5, 4.6 + 0.28 * rows), dpi=110)
-    grid = figure.add_gridspec(2, 1, height_ratios=[4.2, 0.45 + 0.28 * rows], hspace=0.08)
+    grid = figure.add_gridspec(2, 1, height_ratios=[4.2, 0.45 + 0.28 * rows], hspace=0.16)
     axes = figure.add_subplot(grid[0])
     table = figure.add_subplot(grid[1], sharex=axes)
     horizon = max([*analysis.risk_times, *(g.curve.max_time for g in groups)])
@@ -59,9 +62,10 @@ def draw_survival(analysis: SurvivalAnalysis, fmt: str = "png", title: str | Non
         axes.step(xs, ys, where="post", color=colour, linewidth=1.6,
                   label=f"{name} (n={curve.n}, events={curve.n_events})")
         axes.fill_between(xs, lows, highs, step="post", color=colour, alpha=0.15, linewidth=0)
-        ticks = [t for t in curve.censored_times]
-        axes.plot(ticks, [_at(curve.times, curve.survival, t) for t in ticks], linestyle="none",
-                  marker="|", markersize=8, color=colour)
+        if len(curve.censored_times) <= MAX_TICKS:  # more would hide the curve
+            ticks = list(curve.censored_times)
+            axes.plot(ticks, [_at(curve.times, curve.survival, t) for t in ticks],
+                      linestyle="none", marker="|", markersize=8, color=colour)
         for t in analysis.risk_times:
             table.text(t, rows - 1 - i, str(curve.at_risk_at(t)), ha="center", va="center",
                        fontsize=8, color=colour)
@@ -86,7 +90,8 @@ def draw_survival(analysis: SurvivalAnalysis, fmt: str = "png", title: str | Non
     table.set_title("Number at risk", fontsize=8, loc="left")
     for side in ("top", "right", "left"):
         table.spines[side].set_visible(False)
-    table.tick_params(axis="y", length=0)
+    widest = max((len(str(g.curve.n)) for g in groups), default=1)
+    table.tick_params(axis="y", length=0, pad=4 + 3.5 * widest)  # clear of the counts at 0
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "vlmskg", "svg.fonttype": "none"}):
         figure.savefig(buffer, format=fmt, bbox_inches="tight",
