@@ -81,3 +81,67 @@ def test_every_curated_case_has_its_expectations(cohort: dict[str, Any]) -> None
     curated = {case["case"] for _, case in CASES}
     shipped_turtle = {"lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"}
     assert set(cohort) - shipped_turtle == curated
+
+
+# --- the corpus table ------------------------------------------------------------------
+
+CORPUS = [line.split("\t") for line in
+          (Path(__file__).parent / "data" / "cohort" / "corpus.tsv").read_text().splitlines()[1:]]
+#: words a vessel of origin's label holds, for each vessel group of the corpus table
+GROUP_WORDS = {
+    "inferior vena cava": ("inferior vena cava",),
+    "gonadal vein": ("ovarian vein", "gonadal vein", "testicular vein"),
+    "great saphenous vein": ("saphenous vein",),
+    "pulmonary artery": ("pulmonary",),
+    "splenic vein": ("splenic vein",),
+    "aorta": ("aorta",),
+    "femoral vein": ("femoral vein",),
+    "femoral artery": ("femoral artery",),
+    "iliac vein": ("iliac vein",),
+    "iliac artery": ("iliac artery",),
+    "renal vein": ("renal vein",),
+    "portal vein": ("portal vein",),
+    "popliteal vein": ("popliteal vein",),
+    "popliteal artery": ("popliteal artery",),
+    "superior mesenteric vein": ("mesenteric vein",),
+    "jugular or subclavian vein": ("jugular vein", "subclavian vein"),
+    "axillary vein": ("axillary vein",),
+    "great saphenous vein or inferior vena cava": ("saphenous vein", "inferior vena cava"),
+    "great saphenous vein or femoral vein": ("saphenous vein", "femoral vein"),
+}
+
+
+def test_every_publication_of_the_corpus_has_expectations() -> None:
+    assert {slug for slug, _, _ in CORPUS} == {p.stem for p in EXPECTATIONS} - {
+        "lms-femoral-vein", "lms-ivc-two-cases"}
+
+
+@pytest.mark.parametrize(("publication", "group", "patients"), CORPUS,
+                         ids=[slug for slug, _, _ in CORPUS])
+def test_cases_agree_with_the_corpus_table(publication: str, group: str, patients: str,
+                                           cohort: dict[str, Any]) -> None:
+    """No more cases than the publication reports, each arising from the vessel group the
+    corpus table gives for it."""
+    cases = [row for row in cohort.values() if row.publication == publication]
+    assert len(cases) <= int(patients)
+    for row in cases:
+        assert any(word in (row.vessel or "") for word in GROUP_WORDS[group]), (
+            row.caseId, row.vessel, group)
+
+
+def test_cases_per_vessel_group(cohort: dict[str, Any]) -> None:
+    """The cohort's cases counted by the corpus table's vessel group of their publication
+    equal the same cases counted by the vessel of origin the graph gives them."""
+    corpus_group = {slug: group for slug, group, _ in CORPUS}
+    by_corpus: dict[str, int] = {}
+    by_graph: dict[str, int] = {}
+    for row in cohort.values():
+        if row.publication not in corpus_group:
+            continue
+        group = corpus_group[row.publication]
+        by_corpus[group] = by_corpus.get(group, 0) + 1
+        found = [g for g, words in GROUP_WORDS.items() if " or " not in g
+                 and any(word in (row.vessel or "") for word in words)]
+        named = group if group in found or " or " in group else (found[0] if found else "none")
+        by_graph[named] = by_graph.get(named, 0) + 1
+    assert by_graph == by_corpus
