@@ -163,3 +163,15 @@ def test_load_command_takes_no_credentials_on_the_command_line() -> None:
     done = subprocess.run([*VLMSKG, "load", "--endpoint", "http://127.0.0.1:1/query",
                            "--password", "x"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "unrecognized arguments: --password" in done.stderr
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--store", "x", "--input", "y.nq"], "give either --store or --input/--cases, not both"),
+    (["--timeout", "0"], "--timeout must be a positive number of seconds, got 0"),
+    (["--store", "/nonexistent/store"], "no store in this folder"),
+])
+def test_serve_refuses_bad_options_before_starting(arguments: list[str], message: str) -> None:
+    done = subprocess.run([*VLMSKG, "serve", "--port", str(free_port()), *arguments],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and message in done.stderr
+    assert "Traceback" not in done.stderr and not done.stdout

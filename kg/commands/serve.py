@@ -13,7 +13,7 @@ from types import FrameType
 import pyoxigraph as ox
 
 from kg.commands.load import add_dataset_arguments, dataset_from
-from kg.errors import EndpointError
+from kg.errors import EndpointError, KGError
 from kg.progress import task
 from kg.store.embedded import EmbeddedStore, check_store_path
 from kg.store.server import OxigraphServer
@@ -90,6 +90,12 @@ def _ready(url: str, site: Site) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.store is not None and (args.input is not None or args.cases is not None):
+        raise KGError("give either --store or --input/--cases, not both",
+                      hint="--store serves a built store; --input and --cases build one")
+    if not args.timeout > 0:
+        raise KGError(f"--timeout must be a positive number of seconds, got {args.timeout:g}",
+                      hint="give e.g. --timeout 10")
     check_port(args.host, args.port)  # before any slow work
     if args.store is not None:
         check_store_path(args.store)
