@@ -92,7 +92,9 @@ def _age_of(store: Store, case: str) -> list[Literal]:
 def test_select_binds_a_literal(store: Store, case: str, age: int) -> None:
     rows = store.select(PREFIXES + "SELECT ?case WHERE { ?case vlms:hasPatient ?p . "
                         "?p vlms:ageYears ?_age }", {"_age": Literal(age)})
-    assert rows == [{"case": case_iri(case)}]
+    assert {"case": case_iri(case)} in rows  # (other cases may share the age)
+    assert [row for row in rows if str(row["case"]).rsplit("/", 1)[1] in AGES] == [
+        {"case": case_iri(case)}]
 
 
 @pytest.mark.parametrize(("case", "age"), sorted(AGES.items()))
@@ -105,14 +107,15 @@ def test_select_binds_an_iri_and_returns_typed_literals(store: Store, case: str,
 def test_binding_is_seen_by_filters(store: Store) -> None:
     rows = store.select(PREFIXES + "SELECT ?case WHERE { ?case vlms:hasPatient ?p . "
                         "?p vlms:ageYears ?age FILTER(?age > ?_min) }", {"_min": Literal(62)})
-    assert {row["case"] for row in rows} == {case_iri("lms-femoral-vein-c1"),
-                                            case_iri("lms-ivc-two-cases-c2")}
+    assert {row["case"] for row in rows} & {case_iri(c) for c in AGES} == {
+        case_iri("lms-femoral-vein-c1"), case_iri("lms-ivc-two-cases-c2")}
 
 
 def test_unbound_variables_are_absent_from_rows(store: Store) -> None:
     rows = store.select(PREFIXES + "SELECT ?p ?nothing WHERE { ?p vlms:ageYears 72 "
                         "OPTIONAL { ?p <https://w3id.org/vlmskg/vocab/noSuchProperty> ?nothing } }")
-    assert rows == [{"p": URIRef(case_iri("lms-femoral-vein-c1") + "/patient")}]
+    assert {"p": URIRef(case_iri("lms-femoral-vein-c1") + "/patient")} in rows
+    assert all(set(row) == {"p"} for row in rows)
 
 
 @pytest.mark.parametrize(("case", "sex", "expected"), [
@@ -256,6 +259,20 @@ RUNS += [("cases-involving-structure", {"structure": "right atrium"}),
          ("provenance-of-fact", {"node": "https://w3id.org/vlmskg/publication/lms-femoral-vein"})]
 
 
+#: queries Virtuoso 7.2 still answers differently (issue 18, open): each is expected to fail
+#: there until its wording is changed, and the test says so when it starts to pass
+VIRTUOSO_OPEN = {
+    "cases-involving-structure": "times out (SR171, 60 s): the planner starts from the "
+                                 "unbound end of rdfs:subClassOf*",
+    "cohort": "error SR066 (incomplete RDF box -> VARCHAR) in the citation's CONCAT",
+    "cross-case-reference-violation": "reports each case's own nodes as foreign",
+    "literature-statements": "returns one row",
+    "provenance-of-fact": "error SQ156 (internal optimized compiler error)",
+    "systemic-and-radiation-therapy": "a boolean expression comes back as the integer 1, and "
+                                      "another class label is chosen",
+}
+
+
 def _sorted(rows: list) -> list:
     return sorted(rows, key=lambda row: [(v is None, str(v)) for v in row])
 
@@ -265,16 +282,25 @@ def embedded_store(dataset: ox.Store) -> EmbeddedStore:
     return EmbeddedStore.from_dataset(_copy(dataset))
 
 
-@pytest.mark.server
-@pytest.mark.java
-@pytest.mark.parametrize(("name", "params"), RUNS,
-                         ids=[f"{n}-{'-'.join(p.values()) or 'defaults'}" for n, p in RUNS])
+def _server_runs() -> list:
+    runs = []
+    for name, params in RUNS:
+        for server in ("oxigraph", "jena", "virtuoso"):
+            marks = [pytest.mark.server] + ([pytest.mark.java] if server == "jena" else [])
+            if server == "virtuoso" and name in VIRTUOSO_OPEN:
+                marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_OPEN[name]))
+            label = "-".join(params.values()) or "defaults"
+            runs.append(pytest.param(name, params, server, marks=marks,
+                                     id=f"{server}-{name}-{label}"))
+    return runs
+
+
+@pytest.mark.parametrize(("name", "params", "server"), _server_runs())
 def test_stored_query_gives_the_same_rows_on_every_backend(
-        name: str, params: dict[str, str], embedded_store: EmbeddedStore,
+        name: str, params: dict[str, str], server: str, embedded_store: EmbeddedStore,
         server_stores: dict[str, RemoteStore]) -> None:
     expected = _sorted(run_query(name, embedded_store, **params))
-    for server, remote in server_stores.items():
-        assert _sorted(run_query(name, remote, **params)) == expected, server
+    assert _sorted(run_query(name, server_stores[server], **params)) == expected
 
 
 def test_the_query_runs_cover_every_stored_query() -> None:

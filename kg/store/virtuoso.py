@@ -78,12 +78,13 @@ class VirtuosoServer:
 
     def __init__(self, folder: Path, *, host: str = "127.0.0.1", port: int | None = None,
                  sql_port: int | None = None, password: str = "dba",
-                 startup_timeout: float = 180.0) -> None:
+                 query_timeout: int = 60, startup_timeout: float = 180.0) -> None:
         self.folder = Path(folder)
         self.host = host
         self.port = port if port is not None else free_port(host)
         self.sql_port = sql_port if sql_port is not None else free_port(host)
         self.user, self.password = "dba", password
+        self.query_timeout = query_timeout  #: seconds, Virtuoso's MaxQueryExecutionTime
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -128,6 +129,7 @@ class VirtuosoServer:
         parameters["MaxDirtyBuffers"] = "12000"
         config["HTTPServer"]["ServerPort"] = f"{self.host}:{self.port}"
         config["SPARQL"]["ResultSetMaxRows"] = "1000000"
+        config["SPARQL"]["MaxQueryExecutionTime"] = str(self.query_timeout)
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.ini.open("w") as out:
             config.write(out)
