@@ -22,6 +22,10 @@ from tests.fixtures.graph import select
 EXPECTATIONS = sorted((Path(__file__).parent / "data" / "cohort").glob("*.yaml"))
 PUBLICATION = "https://w3id.org/vlmskg/publication/"
 CASE = "https://w3id.org/vlmskg/case/"
+#: publication values an expectation may give, and where the graph holds them
+PUBLICATION_FIELDS = {"year": "vlms:publicationYear", "doi": "<http://purl.org/ontology/bibo/doi>",
+                      "pmid": "<http://purl.org/ontology/bibo/pmid>",
+                      "url": "<http://purl.org/ontology/bibo/uri>"}
 
 
 def read_expectation(path: Path) -> dict[str, Any]:
@@ -46,6 +50,19 @@ def test_publication_is_in_the_graph(path: Path, dataset: ox.Store) -> None:
     rows = select(dataset, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT 1")
     assert rows, f"publication {path.stem} has no named graph"
     assert rows[0]["g"] == iri
+    for key, prop in PUBLICATION_FIELDS.items():
+        if key in expected:
+            found = {r["v"] for r in select(dataset, f"SELECT ?v WHERE {{ <{iri}> {prop} ?v }}")}
+            assert str(expected[key]) in found, (key, found)
+
+
+@pytest.mark.parametrize("path", EXPECTATIONS, ids=[p.stem for p in EXPECTATIONS])
+def test_every_publication_asserts_a_value_from_its_source(path: Path) -> None:
+    """A case value (age, sex, vessel, ...) or, for a publication without a case sheet, its
+    year, DOI, PMID or the URL it was read at."""
+    expected = read_expectation(path)
+    case_values = [k for case in expected.get("cases") or [] for k in case if k != "case"]
+    assert case_values or set(PUBLICATION_FIELDS) & set(expected), path.name
 
 
 @pytest.mark.parametrize(("publication", "case"), CASES,
