@@ -127,6 +127,7 @@ class VLMS(DefinedNamespace):
     LeftPortalVeinBranch: URIRef
     InfrarenalAbdominalAorta: URIRef
     PoplitealFossa: URIRef
+    GonadalVein: URIRef
     laterality: URIRef
 
     # Tumour (ontology/tumour.ttl)
@@ -252,6 +253,8 @@ class VLMS(DefinedNamespace):
     PleuriticChestPain: URIRef
     HeartMurmur: URIRef
     OesophagealVarices: URIRef
+
+    PortalCavernoma: URIRef
 
     # Outcome and follow-up (ontology/outcome.ttl)
     Complication: URIRef
