@@ -531,7 +531,8 @@ def _vessel(f: _Facts, ontology: Ontology, tumour: str | None
             group = ("inferior vena cava" if ontology.is_a(types, _IVC)
                      else "other vein" if ontology.is_a(types, _VEIN)
                      else "artery" if ontology.is_a(types, _ARTERY) else "other vessel")
-            return ((f"{side.lower()} {name}" if side else name),
+            sided = side is not None and not name.lower().startswith(("left ", "right "))
+            return ((f"{(side or '').lower()} {name}" if sided else name),
                     classes[0] if classes else _BLOOD_VESSEL, group)
         frontier = [p for n in frontier for p in f.all(n, _PART_OF) if p not in seen]
         seen.update(frontier)

@@ -4,7 +4,8 @@ Every variable says how many cases report it (``known`` of ``n``). Numbers give 
 median, the interquartile range (25th–75th percentile, linear interpolation) and the range;
 categories, sets and flags give each value's count and its share of the cases that report
 the variable (a set's shares may add up to more than 100 %: a tumour can involve two
-segments).
+segments). Values the model fixes (bands, margins, sexes…) come in their own order, the
+others most frequent first.
 
 >>> from kg.store import open_store
 >>> from kg.analysis.records import extract_records
@@ -150,8 +151,10 @@ def _cell(spec: Field, records: Sequence[CaseRecord]) -> Cell:
         known = sum(counts.values())
         if spec.kind == "flag":
             counts = Counter({"yes" if k else "no": c for k, c in counts.items()})
+    order = {choice: i for i, choice in enumerate(spec.choices)}  # bands in their order
     levels = [(str(level), count, 100.0 * count / known) for level, count in
-              sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+              sorted(counts.items(), key=lambda kv: (order.get(str(kv[0]), len(order)),
+                                                     -kv[1], str(kv[0])))]
     return Cell(known, n, levels=levels)
 
 
