@@ -110,17 +110,28 @@ def format_json(report: ValidationReport) -> str:
 
 
 _CASE_ID = re.compile(r".+-c\d+$")
+_CASE_TYPE = re.compile(r"\ba\s+vlms:Case\b|vocab/Case>")
+_ARTICLE_TYPE = re.compile(r"obo:IAO_0000013\b|obo/IAO_0000013>")
 
 
 def is_publication_file(path: Path) -> bool:
     """A publication file given on its own: in a ``publications`` folder, or a Turtle file
-    whose name is not a case id (``<publication>-c<N>``).
+    whose name is not a case id (``<publication>-c<N>``) and whose text types a journal
+    article (``obo:IAO_0000013``) and no case. Anything else is read as a case file, so a
+    broken or empty case file is reported as a case.
 
     >>> is_publication_file(Path("data/publications/x.ttl")), is_publication_file(Path("a-c1.ttl"))
     (True, False)
     """
-    return path.parent.name == "publications" or (path.suffix == ".ttl"
-                                                   and not _CASE_ID.match(path.stem))
+    if path.parent.name == "publications":
+        return True
+    if path.suffix != ".ttl" or _CASE_ID.match(path.stem) or not path.is_file():
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(_ARTICLE_TYPE.search(text)) and not _CASE_TYPE.search(text)
 
 
 def _publications(extra: Path | None, given: list[Path]) -> list[Path]:
