@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``survival`` sub-command."""
     parser = subparsers.add_parser(
         "survival", help="Kaplan-Meier survival with 95%% CI, median, 1/3/5-year estimates",
-        description="Kaplan-Meier estimates (95%% log-log confidence intervals, Greenwood "
+        description="Kaplan-Meier estimates (95% log-log confidence intervals, Greenwood "
                     "variance), median survival, survival at 1, 3 and 5 years and the numbers "
                     "at risk, overall or per group of --by with a log-rank test. Time zero is "
                     "the index operation (or the diagnosis); cases without a usable time are "
