@@ -115,3 +115,18 @@ def test_show_unknown_case_suggests_the_nearest(capsys):
 def load_sheet_text(text: str) -> dict:
     from kg.sheets.loader import read_sheet_text
     return read_sheet_text(text, file="stdout")
+
+
+def test_import_reads_a_filled_xlsx_template(tmp_path):
+    assert main(["sheets", "template", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "case-sheet-template.xlsx"
+    book = load_workbook(path)
+    book.active.append([C1_ROW.get(column, "") for column in COLUMNS])
+    book.save(path)
+    out = tmp_path / "cases"
+    assert main(["sheets", "import", str(path), "--out", str(out)]) == 0
+    sheet = load_sheet(out / "lms-ivc-two-cases-c1.yaml")
+    assert (sheet["patient"], sheet["tumour"]["size"]) == (
+        {"age": 60, "sex": "female"}, [{"cm": [10, 8], "by": "MRI"}])
+    assert sheet["follow up"] == {"time": "30 months", "vital status": "alive",
+                                  "disease status": "stable disease"}
