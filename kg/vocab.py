@@ -255,6 +255,7 @@ class VLMS(DefinedNamespace):
     OesophagealVarices: URIRef
 
     PortalCavernoma: URIRef
+    LeftUpperQuadrantPain: URIRef
 
     # Outcome and follow-up (ontology/outcome.ttl)
     Complication: URIRef
