@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 import phenopackets.schema.v2 as pps2
 from google.protobuf.json_format import MessageToJson
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from kg.exports.codes import RESOURCES, Code
@@ -73,6 +74,13 @@ def _oc(code: Code) -> pps2.OntologyClass:
     return pps2.OntologyClass(id=code.curie, label=code.label)
 
 
+def _put(message: Message, field: str, value: Code | Message | None) -> None:
+    """Set ``message.field`` to ``value`` (a code becomes an OntologyClass); ``None``
+    leaves the field out, as Phenopackets wants for what is not known."""
+    if value is not None:
+        getattr(message, field).CopyFrom(_oc(value) if isinstance(value, Code) else value)
+
+
 def _value(word: str) -> pps2.OntologyClass:
     local = _RESULTS.get(word, word.title().replace(" ", ""))
     return pps2.OntologyClass(id=f"VLMSKG:{local}", label=word)
@@ -112,39 +120,31 @@ def _subject(facts: CaseFacts, time: _Timeline) -> pps2.Individual:
     if facts.record.sex in ("male", "female"):
         subject.sex = pps2.Sex.MALE if facts.record.sex == "male" else pps2.Sex.FEMALE
     last = time.at(facts.record.follow_up_months)
-    if last is not None:
-        subject.time_at_last_encounter.CopyFrom(last)
+    _put(subject, "time_at_last_encounter", last)
     if facts.record.vital_status in ("alive", "dead"):
         status = pps2.VitalStatus(
             status=pps2.VitalStatus.Status.DECEASED if facts.record.vital_status == "dead"
             else pps2.VitalStatus.Status.ALIVE)
         if facts.overall.months is not None:
             status.survival_time_in_days = round(facts.overall.months * DAYS_PER_MONTH)
-        if facts.record.vital_status == "dead" and last is not None:
-            status.time_of_death.CopyFrom(last)
+        if facts.record.vital_status == "dead":
+            _put(status, "time_of_death", last)
         subject.vital_status.CopyFrom(status)
     return subject
 
 
 def _diseases(facts: CaseFacts, time: _Timeline) -> Iterable[pps2.Disease]:
     primary = pps2.Disease(term=_oc(facts.diagnosis))
-    if facts.vessel is not None:
-        primary.primary_site.CopyFrom(_oc(facts.vessel))
-    if facts.laterality is not None:
-        primary.laterality.CopyFrom(_oc(facts.laterality))
-    onset = time.at(0.0)
-    if onset is not None:
-        primary.onset.CopyFrom(onset)
+    _put(primary, "primary_site", facts.vessel)
+    _put(primary, "laterality", facts.laterality)
+    _put(primary, "onset", time.at(0.0))
     yield primary
     for metastasis in facts.metastases:
         if metastasis.concept is None:
             continue
         disease = pps2.Disease(term=_oc(metastasis.concept))
-        if metastasis.site is not None:
-            disease.primary_site.CopyFrom(_oc(metastasis.site))
-        found = time.at(metastasis.months)
-        if found is not None:
-            disease.onset.CopyFrom(found)
+        _put(disease, "primary_site", metastasis.site)
+        _put(disease, "onset", time.at(metastasis.months))
         yield disease
 
 
@@ -156,13 +156,9 @@ def _biosamples(facts: CaseFacts, time: _Timeline) -> Iterable[pps2.Biosample]:
                             histological_diagnosis=_oc(facts.diagnosis),
                             tumor_progression=_oc(PRIMARY_NEOPLASM),
                             procedure=pps2.Procedure(code=_oc(index.code)))
-    if facts.vessel is not None:
-        sample.sampled_tissue.CopyFrom(_oc(facts.vessel))
-    if facts.grade is not None:
-        sample.tumor_grade.CopyFrom(_oc(facts.grade))
-    collected = time.at(0.0)
-    if collected is not None:
-        sample.time_of_collection.CopyFrom(collected)
+    _put(sample, "sampled_tissue", facts.vessel)
+    _put(sample, "tumor_grade", facts.grade)
+    _put(sample, "time_of_collection", time.at(0.0))
     if facts.record.size_cm is not None:
         sample.measurements.append(pps2.Measurement(
             assay=_oc(TUMOUR_SIZE),
@@ -183,8 +179,7 @@ def _actions(facts: CaseFacts, time: _Timeline) -> Iterable[pps2.MedicalAction]:
         if procedure.kind not in ("surgery", "biopsy", "systemic therapy", "radiation therapy"):
             continue
         action = _action(procedure, facts, time)
-        if procedure.intent is not None:
-            action.treatment_intent.CopyFrom(_oc(procedure.intent))
+        _put(action, "treatment_intent", procedure.intent)
         yield action
 
 
@@ -192,11 +187,8 @@ def _action(procedure: ProcedureFact, facts: CaseFacts, time: _Timeline) -> pps2
     if procedure.kind == "systemic therapy" and procedure.agents:
         return pps2.MedicalAction(treatment=pps2.Treatment(agent=_oc(procedure.agents[0])))
     done = pps2.Procedure(code=_oc(procedure.code))
-    if procedure.is_index and facts.vessel is not None:
-        done.body_site.CopyFrom(_oc(facts.vessel))
-    performed = time.at(procedure.months)
-    if performed is not None:
-        done.performed.CopyFrom(performed)
+    _put(done, "body_site", facts.vessel if procedure.is_index else None)
+    _put(done, "performed", time.at(procedure.months))
     return pps2.MedicalAction(procedure=done)
 
 
