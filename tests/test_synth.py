@@ -93,8 +93,9 @@ def test_cases_pass_the_shapes_with_pyshacl(cohort: Path) -> None:
 
 
 def test_cases_use_the_properties_of_the_curated_cases(cohort: Path) -> None:
-    """Every property a synthetic case uses also occurs in a curated case."""
-    curated = {q.predicate.value for p in resources.case_files() for q in case_graph(p)}
+    """Every property a synthetic case uses also occurs in a hand-written (Turtle) case."""
+    curated = {q.predicate.value for p in resources.case_files() if p.suffix == ".ttl"
+               for q in case_graph(p)}
     used = {q.predicate.value for p in (cohort / "cases").glob("*.ttl") for q in case_graph(p)}
     assert used <= curated
     assert len(used) > 50
