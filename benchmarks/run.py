@@ -509,8 +509,10 @@ WEB_ROUTES = ("/", "/cases", "/cases?sex=female&margin=R0&age_min=50&sort=age&or
               "/cases?page={last}", "/cases.csv?vessel=inferior+vena+cava", "/cases/{case}",
               "/questions", "/questions/cases-involving-structure",
               "/questions/cases-involving-structure?run=1&structure=right+atrium",
+              "/questions/cohort?run=1", "/questions/immunohistochemistry-profile?run=1",
               "/analysis", "/analysis?by=vessel-group&field1=age&op1=%3E%3D&value1=60",
-              "/analysis/survival.svg", "/editor", "/sparql?query=ASK%7B%7D",
+              "/analysis/survival.svg", "/analysis/survival.svg?by=margin", "/editor",
+              "/sparql?query=ASK%7B%7D",
               "/.well-known/sparql-examples")
 
 
@@ -529,9 +531,8 @@ def measure_web(n: int, work: Path, seed: int) -> dict[str, Any]:
         site = open_site(location)
         parts["start: records"] = time.perf_counter() - started
         step = time.perf_counter()
-        site.comparisons()
-        site.figure("overall", "surgery", None, ())
-        parts["start: literature and home figure"] = time.perf_counter() - step
+        site.warm()
+        parts["start: literature, home figure, form terms"] = time.perf_counter() - step
         client = create_app(site, endpoint).test_client()
         last = max(1, -(-len(site.records) // 50))
         for route in WEB_ROUTES:

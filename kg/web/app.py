@@ -29,7 +29,6 @@ from rdflib.namespace import OWL, RDF, SH, XSD
 from werkzeug.exceptions import HTTPException
 
 from kg.analysis.fields import FIELDS, NOT_REPORTED, select
-from kg.analysis.summary import summarise
 from kg.analysis.survival import MILESTONES
 from kg.errors import EndpointError, KGError, ParameterError, UnknownCaseError, UnknownQueryError
 from kg.namespaces import CASE
@@ -288,13 +287,13 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
     @app.get("/analysis")
     def analysis() -> str:
         endpoint, origin, by, where = analysis_choices()
-        chosen = select(site.records, where)
-        summary = summarise(chosen, by) if chosen else None
-        survival = site.survival(endpoint, origin, by, where) if chosen else None
+        summary = site.summary(by, where)
+        n = summary.n if summary is not None else 0
+        survival = site.survival(endpoint, origin, by, where) if summary is not None else None
         return render_template(
             "analysis.html", form=request.args, endpoints=ENDPOINTS, origins=ORIGINS,
             fields=[f for f in FIELDS.values()], groupable=groupable, endpoint=endpoint,
-            origin=origin, by=by, where=where, n=len(chosen), summary=summary,
+            origin=origin, by=by, where=where, n=n, summary=summary,
             survival=survival, milestones=MILESTONES, comparisons=site.comparisons(),
             figure_args=dict(request.args))
 

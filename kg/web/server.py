@@ -85,9 +85,8 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
             endpoint.start()
         with task("reading the cases"):
             site = open_site(location)
-        with task("preparing the home page and the literature figures"):
-            site.comparisons()
-            site.figure("overall", "surgery", None, ())
+        with task("preparing the home page, the literature figures and the form terms"):
+            site.warm()
         app = create_app(site, endpoint)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS,

@@ -4,8 +4,8 @@ A :class:`Site` holds the graph (:class:`kg.api.KnowledgeGraph`), every case's r
 (:func:`kg.analysis.cache.load_records`: the build's record cache at 10 000 cases), the
 publications' years and identifiers, the literature comparisons and the terms offered in
 the question forms. List pages read these in memory, never one query per case; a case
-page reads its own case graph. Survival figures are drawn on demand and kept (the last
-:data:`FIGURES_KEPT`).
+page reads its own case graph. Analyses and survival figures are computed on demand and kept
+(the last :data:`KEPT`).
 
 >>> from kg.api import KnowledgeGraph
 >>> site = Site(KnowledgeGraph.open())
@@ -21,22 +21,25 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from kg.analysis.fields import select
 from kg.analysis.literature import Comparison, compare_literature
 from kg.analysis.records import CaseRecord
+from kg.analysis.summary import Summary, summarise
 from kg.analysis.survival import SurvivalAnalysis, analyse
 from kg.api.graph import KnowledgeGraph
 from kg.errors import UnknownCaseError
 from kg.namespaces import PUBLICATION
 from kg.store.terms import to_python
 
-__all__ = ["FIGURES_KEPT", "Publication", "Site", "doi_url", "pmid_url"]
+__all__ = ["KEPT", "Publication", "Site", "doi_url", "pmid_url"]
 
-#: how many drawn survival figures the site keeps in memory.
-FIGURES_KEPT = 64
+#: how many analyses (tables, curves, figures) the site keeps in memory.
+KEPT = 96
+_T = TypeVar("_T")
 _ONTOLOGY = "https://w3id.org/vlmskg/graph/ontology"
 _PUBLICATIONS = """PREFIX vlms: <https://w3id.org/vlmskg/vocab/>
 PREFIX bibo: <http://purl.org/ontology/bibo/>
@@ -125,7 +128,7 @@ class Site:
         self.publications = self._read_publications()
         self._comparisons: list[Comparison] | None = None
         self._terms: dict[str, list[str]] = {}
-        self._figures: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._results: OrderedDict[tuple[object, ...], object] = OrderedDict()
         self._lock = threading.Lock()
 
     def _read_publications(self) -> dict[str, Publication]:
@@ -180,26 +183,47 @@ class Site:
                 self._comparisons = compare_literature(self.graph.store, self.records)
             return self._comparisons
 
+    def _kept(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, computed once per ``key`` while among the last :data:`KEPT`."""
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return cast(_T, self._results[key])
+        value = make()
+        with self._lock:
+            self._results[key] = value
+            while len(self._results) > KEPT:
+                self._results.popitem(last=False)
+        return value
+
+    def summary(self, by: str | None, where: Sequence[str]) -> Summary | None:
+        """Table 1 of the selection (``None`` when it is empty), kept."""
+        def make() -> Summary | None:
+            chosen = select(self.records, where)
+            return summarise(chosen, by) if chosen else None
+        return self._kept(("summary", by, tuple(where)), make)
+
     def survival(self, endpoint: str, origin: str, by: str | None,
                  where: Sequence[str]) -> SurvivalAnalysis:
-        return analyse(select(self.records, where), endpoint, origin, by)
+        """The Kaplan–Meier analysis of the selection, kept."""
+        return self._kept(("survival", endpoint, origin, by, tuple(where)),
+                          lambda: analyse(select(self.records, where), endpoint, origin, by))
 
     def figure(self, endpoint: str, origin: str, by: str | None, where: Sequence[str]
                ) -> bytes:
         """The SVG of a survival analysis, drawn once and kept."""
-        key = (endpoint, origin, by, tuple(where))
-        with self._lock:
-            if key in self._figures:
-                self._figures.move_to_end(key)
-                return self._figures[key]
         from kg.analysis.plots import draw_survival
 
-        image = draw_survival(self.survival(endpoint, origin, by, where), "svg")
-        with self._lock:
-            self._figures[key] = image
-            while len(self._figures) > FIGURES_KEPT:
-                self._figures.popitem(last=False)
-        return image
+        return self._kept(("figure", endpoint, origin, by, tuple(where)), lambda: draw_survival(
+            self.survival(endpoint, origin, by, where), "svg"))
+
+    def warm(self) -> None:
+        """Compute at start what pages would otherwise compute on first request: the
+        literature comparisons, the home page's survival figure, the terms of the forms."""
+        self.comparisons()
+        self.figure("overall", "surgery", None, ())
+        for parameter in ("structure", "about", "node"):
+            self.terms(parameter)
 
     # --- question forms -----------------------------------------------------------------
 
