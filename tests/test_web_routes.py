@@ -321,6 +321,9 @@ def test_editor_runs_a_query_and_offers_the_stored_ones(client: FlaskClient) -> 
     assert "60" in {row[0] for row in _cells(html, "results")}
     html = client.post("/editor", data={"query": "CLEAR ALL"}).get_data(as_text=True)
     assert "updates are refused" in html
+    html = client.post("/editor", data={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"}
+                       ).get_data(as_text=True)
+    assert "the query gives a graph, not a table" in html
 
 
 def test_examples_catalogue_is_sib_turtle(client: FlaskClient) -> None:

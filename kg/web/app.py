@@ -358,7 +358,10 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
                 error = "the SPARQL endpoint is not running"
             else:
                 got = endpoint.answer(query, _FORMATS["json"])
-                if got.status != 200:
+                if got.status == 406:  # CONSTRUCT or DESCRIBE: no results table
+                    error = ("the query gives a graph, not a table: send it to /sparql with "
+                             "Accept: text/turtle")
+                elif got.status != 200:
                     error = got.body.decode("utf-8", "replace")
                 elif got.content_type.startswith("application/sparql-results+json"):
                     data = json.loads(got.body)
@@ -373,7 +376,7 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
                                  else ("", None) for v in header]
                                 for b in bindings[:RESULT_ROWS_SHOWN]]
                 else:
-                    error = ("the query gave a graph, not a table: run it at /sparql with "
+                    error = ("the query gives a graph, not a table: send it to /sparql with "
                              "Accept: text/turtle")
         return render_template("editor.html", catalogue=catalogue, query=query, header=header,
                                rows=rows, total=total, error=error, timeout=timeout,
