@@ -128,6 +128,7 @@ class VLMS(DefinedNamespace):
     InfrarenalAbdominalAorta: URIRef
     PoplitealFossa: URIRef
     GonadalVein: URIRef
+    Epigastrium: URIRef
     laterality: URIRef
 
     # Tumour (ontology/tumour.ttl)
