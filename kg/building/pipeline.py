@@ -11,8 +11,8 @@ materialiser (:mod:`kg.reasoning.materialize`, HermiT classifying the ontology o
 in seconds where HermiT takes minutes, from a few hundred cases on.
 
 >>> result = build_dataset(reason=False)
->>> result.case_ids
-('lms-femoral-vein-c1', 'lms-ivc-two-cases-c1', 'lms-ivc-two-cases-c2')
+>>> {'lms-femoral-vein-c1', 'lms-ivc-two-cases-c1'} <= set(result.case_ids)
+True
 >>> "https://w3id.org/vlmskg/graph/void" in result.graph_sizes()
 True
 """

@@ -410,7 +410,7 @@ def _compile(sheet: Any, case_id: str, index: TermIndex) -> list[ox.Quad]:
     if "synthetic" in top and _bool(top["synthetic"], ("synthetic",)):
         c.typed(case, "SyntheticCase")
     c.add(case, "reportedIn", ox.NamedNode(f"{PUBLICATION}{publication}"))
-    c.lit(case, "caseNumberInSource", number, "positiveInteger")
+    c.lit(case, "caseNumberInSource", number, "integer")
     c.provenance(case, top, ())
     patient = c.node("patient")
     c.typed(patient, OBO + "NCBITaxon_9606")
@@ -1170,5 +1170,5 @@ def _positions(c: _Compiler, case: ox.NamedNode) -> None:
         return bucket, event.months or Decimal(0), event.phase, event.seq
 
     for position, event in enumerate(sorted(c.events.values(), key=key)):
-        c.lit(event.node, "timelinePosition", position, "nonNegativeInteger")
+        c.lit(event.node, "timelinePosition", position, "integer")
         c.add(case, "hasEvent", event.node)
