@@ -46,10 +46,11 @@ def cache_folder() -> Path:
 
 
 def source_digest() -> str:
-    """SHA-256 over the path and content of every shipped source, stored query and module
-    of the ``kg`` package, and the versions of the libraries the build runs: equal digests
-    build equal graphs."""
-    paths = [s.path for s in project_sources()] + query_files() + sorted(_CODE.rglob("*.py"))
+    """SHA-256 over the path and content of every shipped source, stored query, module and
+    data table of the ``kg`` package (the sheets' synonyms), and the versions of the
+    libraries the build runs: equal digests build equal graphs."""
+    code = sorted([*_CODE.rglob("*.py"), *_CODE.rglob("*.tsv")])
+    paths = [s.path for s in project_sources()] + query_files() + code
     digest = hashlib.sha256()
     for library in _LIBRARIES:
         digest.update(f"{library} {version(library)}\0".encode())
