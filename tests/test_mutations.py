@@ -146,10 +146,10 @@ def wrong_datatypes(sources: Sequence[Path]) -> list[Variant]:
 #: (name, pattern of the statement part to drop).
 _REQUIRED = [
     ("no source", r"\n    vlms:reportedIn <[^>]+> ;"),
-    ("no sex", r" ;\n    vlms:sex \S+"),
-    ("no age", r"\n    vlms:ageYears \"\d+\"\^\^xsd:integer ;"),
+    # a case needs the age or the sex (either alone is a warning)
+    ("neither age nor sex", r" ;\n    vlms:ageYears \"\d+\"\^\^xsd:integer ;\n    vlms:sex \S+(?= \.)"),
     ("no presence", r"\n    vlms:presence vlms:\w+ ;"),
-    ("no case number", r"\n    vlms:caseNumberInSource \"\d+\"\^\^xsd:positiveInteger ;"),
+    ("no case number", r"\n    vlms:caseNumberInSource \"\d+\"\^\^xsd:integer ;"),
 ]
 
 

@@ -24,8 +24,8 @@ FEMORAL = next(p for p in SHIPPED if p.name == "lms-femoral-vein-c1.ttl")
 
 # fixture stem → (shape, severity, path, fragment of the message, value or None)
 EXPECTED = {
-    "missing-age": ("vsh:PatientShape", "Violation", "vlms:ageYears",
-                    "Give vlms:ageYears once", None),
+    "missing-age": ("vsh:PatientShape", "Violation", None,
+                    "a case needs the patient's age or sex", None),
     "age-not-a-number": ("vsh:PatientShape", "Violation", "vlms:ageYears",
                          "whole number of years from 0 to 120", "seventy"),
     "age-out-of-range": ("vsh:PatientShape", "Violation", "vlms:ageYears",
