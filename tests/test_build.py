@@ -42,8 +42,13 @@ from kg.synth import write_cohort
 from tests.fixtures.graph import select
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ("lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2")
-PUBLICATIONS = ("lms-femoral-vein", "lms-ivc-two-cases")
+_DATA = Path(__file__).resolve().parents[1] / "data"
+#: every case and publication file of data/ (Turtle or sheet), as a curator sees the folder
+CASES = tuple(sorted(p.stem for p in (_DATA / "cases").iterdir()
+                     if p.suffix in (".ttl", ".yaml")))
+PUBLICATIONS = tuple(sorted(p.stem for p in (_DATA / "publications").iterdir()
+                            if p.suffix in (".ttl", ".yaml")))
+SEEDS = ("lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2")
 EXPECTED_GRAPHS = {str(g) for g in (ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, QUERIES_GRAPH,
                                     VOID_GRAPH)} | {str(case_iri(c)) for c in CASES} | {
                                         str(publication_iri(p)) for p in PUBLICATIONS}
@@ -239,6 +244,7 @@ DECLARATIONS = {"http://www.w3.org/2002/07/owl#" + k for k in (
 
 def test_the_shipped_data_files_are_all_there() -> None:
     assert sorted(s.path.stem for s in DATA_FILES) == sorted(CASES + PUBLICATIONS)
+    assert set(SEEDS) <= set(CASES) and len(CASES) >= 60 and len(PUBLICATIONS) >= 76
 
 
 def terms_used(source: Source) -> set[str]:
