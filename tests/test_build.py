@@ -350,7 +350,8 @@ def test_fast_build_infers_the_vessel_of_each_tumour(built_fast: BuildResult) ->
         FILTER(?class IN (<{VLMS.InferiorVenaCavaLeiomyosarcoma}>,
                           <{VLMS.FemoralVeinLeiomyosarcoma}>)) }}""")
     assert {(r["case"].removeprefix(str(CASE)), r["class"].removeprefix(str(VLMS)))
-            for r in rows} == {("lms-ivc-two-cases-c1", "InferiorVenaCavaLeiomyosarcoma"),
+            for r in rows if r["case"].removeprefix(str(CASE)) in SEEDS} == {
+                               ("lms-ivc-two-cases-c1", "InferiorVenaCavaLeiomyosarcoma"),
                                ("lms-ivc-two-cases-c2", "InferiorVenaCavaLeiomyosarcoma"),
                                ("lms-femoral-vein-c1", "FemoralVeinLeiomyosarcoma")}
 
