@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kg.api import KnowledgeGraph
-from kg.exports.run import FORMATS, export
+from kg.exports.run import FORMATS, check_format, export
 
 __all__ = ["register", "run"]
 
@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_format(args.format)  # before the graph is opened, which may take a while
     with KnowledgeGraph.open(endpoint=args.endpoint, store=args.store) as graph:
         result = export(args.format, graph, args.out, where=args.where)
     print(f"wrote {result.files} files for {len(result.cases)} cases to {result.out}",

@@ -27,7 +27,7 @@ from kg.exports.facts import CaseFacts, gather_facts
 from kg.exports.folder import ExportError, write_folder
 from kg.exports.publications import PublicationRef, read_publications
 
-__all__ = ["FORMATS", "ExportResult", "export", "select_facts"]
+__all__ = ["FORMATS", "ExportResult", "check_format", "export", "select_facts"]
 
 
 def _phenopackets(facts: Sequence[CaseFacts], refs: dict[str, PublicationRef]) -> dict[str, str]:
@@ -74,14 +74,25 @@ def select_facts(graph: KnowledgeGraph, where: Iterable[str] = (),
     return [f for f in facts if f.id in chosen]
 
 
-def export(format: str, graph: KnowledgeGraph, out: Path, *, where: Iterable[str] = (),
-           progress: Callable[[int, int], None] | None = None) -> ExportResult:
-    """Write the selected cases in ``format`` into the folder ``out``, replacing it whole."""
+def check_format(format: str) -> None:
+    """:class:`ExportError` with the nearest name unless ``format`` is one of :data:`FORMATS`.
+
+    >>> check_format("phenopacket")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.exports.folder.ExportError: unknown export format 'phenopacket' (fix: did you mean ...
+    """
     if format not in FORMATS:
         near = difflib.get_close_matches(format, FORMATS, n=1)
         raise ExportError(f"unknown export format {format!r}",
                           hint=(f"did you mean {near[0]}? " if near else "")
                           + f"formats: {', '.join(FORMATS)}")
+
+
+def export(format: str, graph: KnowledgeGraph, out: Path, *, where: Iterable[str] = (),
+           progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Write the selected cases in ``format`` into the folder ``out``, replacing it whole."""
+    check_format(format)
     facts = select_facts(graph, where, progress)
     files = FORMATS[format](facts, read_publications(graph.store))
     count = write_folder(Path(out), dict(files))
