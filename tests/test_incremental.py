@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import resources
-from kg.errors import InputError, ValidationFailed
 from kg.building.incremental import CACHE_FILE, build_store
+from kg.errors import InputError, ValidationFailed
 from kg.namespaces import INFERRED_GRAPH
 from kg.synth import write_cohort
 
@@ -23,11 +23,13 @@ CASE = "https://w3id.org/vlmskg/case/"
 
 @pytest.fixture()
 def sources(tmp_path: Path) -> tuple[Path, list[Path]]:
-    """A folder with the shipped cases and six synthetic ones, and the cohort publication."""
+    """A folder with the three hand-written (Turtle) cases, six synthetic ones and the
+    synthetic cohort's publication."""
     cohort = write_cohort(tmp_path / "cohort", 6, SEED)
     cases = tmp_path / "cases"
     cases.mkdir()
-    for path in [*resources.case_files(), *cohort.case_files]:
+    turtle = [p for p in resources.case_files() if p.suffix == ".ttl"]
+    for path in [*turtle, *cohort.case_files]:
         shutil.copy(path, cases / path.name)
     return cases, [cohort.publication_file]
 
