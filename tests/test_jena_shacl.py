@@ -8,8 +8,10 @@ compiles it): the ontology, the publications (for a case) and the file itself. J
 runs in one JVM over every file (``JenaTools.java shacl``, Jena's ``ShaclValidator``, the
 engine of its ``shacl`` command); the command itself is run too, on one file. The
 project's verdict is the fast validator's, which tests/test_shacl_sparql.py holds equal to
-pySHACL's. A verdict is the set of (focus node, path, severity, shape) of the results
-about the file's own nodes; Jena names a property shape by a blank node, so there the shape
+pySHACL's; the two rules no plain data graph can express (a case file describes the case
+named after it, and only its nodes: :mod:`kg.validation.ownership`) are added to Jena's.
+A verdict is the set of (focus node, path, severity, shape) of the results about the file's
+own nodes; Jena names a property shape by a blank node, so there the shape
 is matched among the node shapes holding a property shape with that path.
 """
 
@@ -30,6 +32,7 @@ from kg.resources import case_files, ontology_files, publication_files, shape_fi
 from kg.sources.files import Source, parse_source
 from kg.store.jena import jena_available, jena_tools_command, run_jena
 from kg.validation.compiled import validate_files_fast
+from kg.validation.ownership import ownership_results
 from kg.validation.report import ValidationReport
 
 pytestmark = [pytest.mark.java,
@@ -185,6 +188,9 @@ def test_jena_shacl_gives_the_project_verdict(path: Path, jena_reports: dict[Pat
     ours = {(r.focus, r.path, r.severity, r.shape) for r in project_report.results
             if r.file == str(path)}
     jena = list(_jena_verdict(jena_reports[path], _own_nodes(path), _owners(shapes_graph)))
+    source = Source.for_case(path) if path in CASES else Source.for_publication(path)
+    jena += [((r.focus, r.path, r.severity, ""), {r.shape})
+             for r in ownership_results(source, parse_source(source))]
     assert {k[:3] for k, _ in jena} == {k[:3] for k in ours}
     for (focus, p, severity, _), candidates in jena:
         assert any(k[:3] == (focus, p, severity) and k[3] in candidates for k in ours), (

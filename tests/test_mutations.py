@@ -147,7 +147,8 @@ def wrong_datatypes(sources: Sequence[Path]) -> list[Variant]:
 _REQUIRED = [
     ("no source", r"\n    vlms:reportedIn <[^>]+> ;"),
     # a case needs the age or the sex (either alone is a warning)
-    ("neither age nor sex", r" ;\n    vlms:ageYears \"\d+\"\^\^xsd:integer ;\n    vlms:sex \S+(?= \.)"),
+    ("neither age nor sex",
+     r" ;\n    vlms:ageYears \"\d+\"\^\^xsd:integer ;\n    vlms:sex \S+(?= \.)"),
     ("no presence", r"\n    vlms:presence vlms:\w+ ;"),
     ("no case number", r"\n    vlms:caseNumberInSource \"\d+\"\^\^xsd:integer ;"),
 ]

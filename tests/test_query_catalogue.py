@@ -16,6 +16,9 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
+from kg.cli import main
+from kg.commands.query import format_rows, parse_params
+from kg.errors import InputError, ParameterError, UnknownQueryError
 from kg.queries.catalogue import (
     QUERY,
     SCHEMA,
@@ -27,9 +30,6 @@ from kg.queries.catalogue import (
     load_catalogue,
     parse_query_file,
 )
-from kg.cli import main
-from kg.commands.query import format_rows, parse_params
-from kg.errors import InputError, ParameterError, UnknownQueryError
 from kg.queries.run import bind_parameters, row_type, to_python
 from kg.resources import query_files
 from kg.store.sparql import query_variables

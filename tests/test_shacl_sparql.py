@@ -32,7 +32,9 @@ BREAKS = [
     ("age as text", 2, r'ageYears "\d+"\^\^xsd:integer', 'ageYears "fifty"'),
     ("two ages", 3, r"(vlms:ageYears [^;]+;)", r'\1 vlms:ageYears "40"^^xsd:integer ;'),
     ("sex outside its value set", 4, r"vlms:sex obo:PATO_000038\d", "vlms:sex vlms:Left"),
-    ("no sex", 5, r" ;\n    vlms:sex obo:PATO_000038\d", ""),
+    ("neither age nor sex", 5,
+     r'(:patient a obo:NCBITaxon_9606) ;\n    vlms:ageYears "\d+"\^\^xsd:integer ;\n'
+     r"    vlms:sex obo:PATO_000038\d", r"\1"),
     ("misspelt presence", 6, r"vlms:presence vlms:Present", "vlms:presence vlms:Presnt"),
     ("undeclared class", 7, r":admission a vlms:HospitalAdmission",
      ":admission a vlms:HospitalAdmision"),

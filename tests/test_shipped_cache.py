@@ -34,9 +34,15 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     forget_loaded()
 
 
+SEEDS = ("lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2")
+
+
 def _ages() -> dict[str, int]:
+    """The ages of the three seed cases, as the shipped graph answers them (the curated
+    cohort's cases are there too, and are not what these tests change)."""
     with open_store() as store:
-        return {row.caseId: row.age for row in run_query("cohort", store)}
+        return {row.caseId: row.age for row in run_query("cohort", store)
+                if row.caseId in SEEDS}
 
 
 def test_the_shipped_graph_is_read_from_the_cache(cache: Path, built: BuildResult) -> None:

@@ -10,9 +10,9 @@ record for the analyses (:mod:`kg.analysis.cache`).
 
 A later call compares the files with the cache and:
 
-* re-parses, re-validates (:mod:`kg.validation.compiled`) and re-classifies (:mod:`kg.reasoning.materialize`)
-  only the new and changed cases, then replaces each one's named graph and its inferred
-  triples in one store transaction per case;
+* re-parses, re-validates (:mod:`kg.validation.compiled`) and re-classifies
+  (:mod:`kg.reasoning.materialize`) only the new and changed cases, then replaces each one's
+  named graph and its inferred triples in one store transaction per case;
 * removes the graph and the inferred triples of a case whose file is gone;
 * replaces the query catalogue graph when a ``.rq`` file changed;
 * rebuilds everything when the ontology, the shapes, a publication or this module's store
@@ -60,12 +60,12 @@ from kg import resources
 from kg.analysis.cache import save_records
 from kg.analysis.records import CaseRecord, extract_records
 from kg.errors import BuildError, InputError, ValidationFailed
-from kg.reasoning.materialize import Classifier
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH
 from kg.queries.run import export_catalogue
-from kg.validation.compiled import load_units, shapes_for_project, validate_store
+from kg.reasoning.materialize import Classifier
 from kg.sources.files import Source, case_graph, parse_source
 from kg.store.embedded import EmbeddedStore
+from kg.validation.compiled import load_units, shapes_for_project, validate_store
 from kg.validation.report import ValidationReport, ValidationResult
 
 __all__ = ["CACHE_FILE", "CHUNK_SIZE", "BuildStats", "build_store"]

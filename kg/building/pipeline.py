@@ -6,9 +6,9 @@ byte-identical files (no timestamps, blank nodes labelled from their source file
 
 By default the cases are validated by pySHACL one at a time and classified by HermiT over
 the whole ABox (which also checks that they are consistent). ``fast=True`` validates them
-with the shapes compiled to SPARQL (:mod:`kg.validation.compiled`) and classifies them with the
-materialiser (:mod:`kg.reasoning.materialize`, HermiT classifying the ontology only): the same files,
-in seconds where HermiT takes minutes, from a few hundred cases on.
+with the shapes compiled to SPARQL (:mod:`kg.validation.compiled`) and classifies them with
+the materialiser (:mod:`kg.reasoning.materialize`, HermiT classifying the ontology only): the
+same files, in seconds where HermiT takes minutes, from a few hundred cases on.
 
 >>> result = build_dataset(reason=False)
 >>> {'lms-femoral-vein-c1', 'lms-ivc-two-cases-c1'} <= set(result.case_ids)
@@ -33,14 +33,14 @@ import pyoxigraph as ox
 
 from kg.building import void
 from kg.errors import BuildError, InputError
-from kg.progress import task
-from kg.reasoning.materialize import Classifier
 from kg.namespaces import CASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, VLMS, VOID_GRAPH
 from kg.namespaces import PREFIXES as NAMESPACE_PREFIXES
+from kg.progress import task
 from kg.queries.run import export_catalogue
 from kg.reasoning.hermit import graph_ntriples, reason_store
-from kg.validation.compiled import validate_files_fast
+from kg.reasoning.materialize import Classifier
 from kg.sources.files import Source, SourceKind, parse_source, project_sources
+from kg.validation.compiled import validate_files_fast
 from kg.validation.validate import validate_files
 
 __all__ = ["BuildResult", "OUTPUT_FILES", "PREFIXES", "build_dataset", "serialize_outputs",

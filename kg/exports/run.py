@@ -1,8 +1,7 @@
 """Run an export: select the cases, gather their facts once, write the format's folder.
 
 >>> import tempfile, pathlib
->>> from kg.analysis import select
-from kg.api import KnowledgeGraph
+>>> from kg.api import KnowledgeGraph
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "packets"
 >>> result = export("phenopackets", KnowledgeGraph.open(), out,
 ...                 where=["case=lms-femoral-vein-c1"])

@@ -53,7 +53,8 @@ from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 from kg.validation.graph import FileGraph, _suggestion
 from kg.validation.hints import term_hint
-from kg.validation.report import SEVERITIES, ValidationReport, ValidationResult, compact_text
+from kg.validation.ownership import ownership_results
+from kg.validation.report import ValidationReport, ValidationResult, compact_text
 from kg.validation.schema import Schema, load_schema
 
 __all__ = [
@@ -811,10 +812,6 @@ def _own_nodes(quads: Sequence[ox.Quad], graph: str) -> set:
     return own
 
 
-def _sort_key(r: ValidationResult) -> tuple:
-    return (SEVERITIES.index(r.severity), r.focus, r.path or "", r.message, r.value or "")
-
-
 def _alone(schema: Schema, compiled: CompiledShapes, source: Source, quads: list[ox.Quad],
            context: Sequence[ox.Quad]) -> tuple[list[ValidationResult], dict[str, float]]:
     """Validate one unit in a store of its own: the ontology, ``context`` and its quads."""
@@ -825,7 +822,7 @@ def _alone(schema: Schema, compiled: CompiledShapes, source: Source, quads: list
     units = {source.graph: source}
     own = {source.graph: _own_nodes(quads, source.graph)}
     with _Run(store, units, schema, compiled, own) as run:
-        results = run.results()
+        results = run.results() + ownership_results(source, quads)
         return results, _completeness(compiled, run.applicable(), results, units)
 
 
@@ -875,7 +872,7 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
         by_graph[graph] = results
         report.completeness.update(scores)
     for source in (*publications, *cases):
-        report.results.extend(sorted(by_graph.get(source.graph, []), key=_sort_key))
+        report.results.extend(sorted(by_graph.get(source.graph, []), key=ValidationResult.sort_key))
     return report
 
 

@@ -33,7 +33,7 @@ from kg.errors import InputError
 from kg.sources.files import Source
 from kg.store.terms import to_oxigraph, to_rdflib
 from kg.validation.hints import term_hint
-from kg.validation.report import SEVERITIES, SHAPES, ValidationResult, compact, compact_text
+from kg.validation.report import SHAPES, ValidationResult, compact, compact_text
 from kg.validation.schema import Schema, path_text
 
 __all__ = ["FileGraph", "validate_graph"]
@@ -165,8 +165,7 @@ def _results(schema: Schema, graph: FileGraph, report: Graph) -> list[Validation
             severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "Violation"),
             focus=graph.describe(focus), path=path, message=message, shape=str(shape),
             value=value, case=graph.source.case_id))
-    return sorted(rows, key=lambda r: (SEVERITIES.index(r.severity), r.focus, r.path or "",
-                                       r.message, r.value or ""))
+    return sorted(rows, key=ValidationResult.sort_key)
 
 
 def validate_graph(schema: Schema, graph: FileGraph,

@@ -84,6 +84,12 @@ class ValidationResult:
         """The result as a JSON-ready dictionary with stable keys."""
         return asdict(self)
 
+    def sort_key(self) -> tuple[int, str, str, str, str]:
+        """The order results of one file are reported in: violations first, then by node,
+        property, message and value."""
+        return (SEVERITIES.index(self.severity), self.focus, self.path or "", self.message,
+                self.value or "")
+
 
 @dataclass
 class ValidationReport:

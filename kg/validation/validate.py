@@ -1,8 +1,9 @@
 """Check case files against the SHACL shapes (``ontology/shapes/``), one case at a time.
 
 Each case is validated on its own data graph: its triples, the ontology (which gives the
-class hierarchy and the value sets, so no inference is needed) and the publications (so
-that the case's source resolves). The publications are validated too, each once.
+class hierarchy and the value sets, so no inference is needed) and the publications it
+names (so that its source resolves; the others would only be checked again for nothing).
+The publications are validated too, each once.
 
 A Violation keeps a case out of the graph; a Warning is a recommended field left empty,
 and the share of recommended checks a case meets is its completeness (0–1). An unreadable
@@ -24,12 +25,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg import resources
 from kg.errors import InputError
+from kg.namespaces import PUBLICATION
 from kg.progress import track
 from kg.sources.files import Source, parse_source
 from kg.validation.completeness import completeness
 from kg.validation.graph import FileGraph, validate_graph
+from kg.validation.ownership import ownership_results
 from kg.validation.report import SEVERITIES, SHAPES, ValidationReport, ValidationResult, compact
 from kg.validation.schema import Schema, load_schema
 
@@ -65,6 +70,16 @@ def _publication_results(schema: Schema, pub: FileGraph) -> list[ValidationResul
     return list(_PUBLICATION_RESULTS[key])
 
 
+def cited_publications(case: FileGraph, pubs: Sequence[FileGraph]) -> list[ox.Quad]:
+    """The quads of the publications ``case`` names: all a case's shapes look at beyond
+    its own file (a case naming no shipped publication gets none, and is told so)."""
+    names = {term.value for q in case.quads for term in (q.subject, q.object)
+             if isinstance(term, ox.NamedNode) and term.value.startswith(str(PUBLICATION))}
+    return [q for pub in pubs if pub.iri in names or any(n.startswith(pub.iri + "/")
+                                                          for n in names)
+            for q in pub.quads]
+
+
 def validate_files(paths: Sequence[Path],
                    publications: Sequence[Path] | None = None) -> ValidationReport:
     """Validate each case file in ``paths`` against the shapes.
@@ -85,9 +100,10 @@ def validate_files(paths: Sequence[Path],
                   report.errors)
     for pub in track(pubs, "validating publications"):
         report.results += _publication_results(schema, pub)
-    context = [q for pub in pubs for q in pub.quads]
     for case in track(cases, "validating cases (pySHACL)"):
-        results, store = validate_graph(schema, case, context)
+        results, store = validate_graph(schema, case, cited_publications(case, pubs))
+        results = sorted(results + ownership_results(case.source, case.quads),
+                         key=ValidationResult.sort_key)
         report.results += results
         if case.source.case_id:
             report.completeness[case.source.case_id] = completeness(schema, case, store, results)
