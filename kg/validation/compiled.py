@@ -53,6 +53,7 @@ from kg.sources.files import Source, parse_source
 from kg.store.terms import to_rdflib
 from kg.validation.graph import FileGraph, _suggestion
 from kg.validation.hints import term_hint
+from kg.validation.memo import PublicationMemo
 from kg.validation.ownership import ownership_results
 from kg.validation.report import ValidationReport, ValidationResult, compact_text
 from kg.validation.schema import Schema, load_schema
@@ -826,6 +827,10 @@ def _alone(schema: Schema, compiled: CompiledShapes, source: Source, quads: list
         return results, _completeness(compiled, run.applicable(), results, units)
 
 
+#: the results of each publication file, for the run of the process
+_PUBLICATION_RESULTS = PublicationMemo()
+
+
 def validate_store(store: ox.Store, cases: Sequence[Source],
                    publications: Sequence[Source] = (), *,
                    shapes: tuple[Schema, CompiledShapes] | None = None,
@@ -849,8 +854,8 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
     by_graph: dict[str, list[ValidationResult]] = {}
     for pub in publications if check_publications else ():
         quads = [q for q in context if q.graph_name == ox.NamedNode(pub.graph)]
-        results, _ = _alone(schema, compiled, pub, quads, [])
-        by_graph[pub.graph] = results
+        by_graph[pub.graph] = _PUBLICATION_RESULTS.results(
+            schema, pub, lambda pub=pub, quads=quads: _alone(schema, compiled, pub, quads, [])[0])
     case_units = {s.graph: s for s in cases}
     leaking = sorted(find_leaking_graphs(store) & set(case_units))
     taken = {g: list(store.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in leaking}

@@ -34,9 +34,10 @@ from kg.progress import track
 from kg.sources.files import Source, parse_source
 from kg.validation.completeness import completeness
 from kg.validation.graph import FileGraph, validate_graph
+from kg.validation.memo import PublicationMemo
 from kg.validation.ownership import ownership_results
 from kg.validation.report import SEVERITIES, SHAPES, ValidationReport, ValidationResult, compact
-from kg.validation.schema import Schema, load_schema
+from kg.validation.schema import load_schema
 
 __all__ = ["SHAPES", "SEVERITIES", "ValidationResult", "ValidationReport", "validate_files",
            "compact"]
@@ -52,22 +53,8 @@ def _read(sources: Iterable[Source], errors: list[InputError]) -> list[FileGraph
     return graphs
 
 
-#: results of each publication file, kept for the run of the process: the same publications
-#: are validated beside every set of cases, and their results do not depend on the cases.
-_PUBLICATION_RESULTS: dict[tuple[int, str, int, int], list[ValidationResult]] = {}
-
-
-def _publication_results(schema: Schema, pub: FileGraph) -> list[ValidationResult]:
-    try:
-        stat = pub.source.path.stat()
-    except OSError:
-        return validate_graph(schema, pub, context=[])[0]
-    key = (id(schema), str(pub.source.path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _PUBLICATION_RESULTS:
-        if any(k[0] != id(schema) for k in _PUBLICATION_RESULTS):
-            _PUBLICATION_RESULTS.clear()  # the ontology or shapes changed
-        _PUBLICATION_RESULTS[key] = validate_graph(schema, pub, context=[])[0]
-    return list(_PUBLICATION_RESULTS[key])
+#: the results of each publication file, for the run of the process
+_PUBLICATION_RESULTS = PublicationMemo()
 
 
 def cited_publications(case: FileGraph, pubs: Sequence[FileGraph]) -> list[ox.Quad]:
@@ -99,7 +86,8 @@ def validate_files(paths: Sequence[Path],
     cases = _read(track([Source.for_case(p) for p in case_paths], "reading case files"),
                   report.errors)
     for pub in track(pubs, "validating publications"):
-        report.results += _publication_results(schema, pub)
+        report.results += _PUBLICATION_RESULTS.results(
+            schema, pub.source, lambda pub=pub: validate_graph(schema, pub, context=[])[0])
     for case in track(cases, "validating cases (pySHACL)"):
         results, store = validate_graph(schema, case, cited_publications(case, pubs))
         results = sorted(results + ownership_results(case.source, case.quads),
