@@ -302,22 +302,6 @@ def variants(sources: Sequence[Path] = SHIPPED,
 
 VARIANTS = variants()
 
-#: variants the project does not refuse yet, and why; strict, so a fix shows up as a failure
-#: here (then delete the entry).
-KNOWN_GAPS = {
-    "lms-femoral-vein-c1:text for the laterality of a limb":
-        "vlms:laterality is checked only on structures a tumour, finding or procedure points "
-        "to; :leftLeg is none (requested from the shapes' owner)",
-}
-
-
-def _params(found: Sequence[Variant]) -> list:
-    return [pytest.param(v, id=v.name, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[v.name],
-                                                                 strict=True)]
-                         if v.name in KNOWN_GAPS else [])
-            for v in found]
-
-
 def test_there_are_at_least_60_variants() -> None:
     assert len(VARIANTS) >= 60, len(VARIANTS)
     assert len({v.name.split(":")[1] for v in VARIANTS}) >= 40  # kinds of damage, not copies
@@ -346,7 +330,7 @@ def previous_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("variant", _params(VARIANTS))
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_build_refuses_the_variant_clearly(variant: Variant, previous_build: Path,
                                            tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
     cases = variant.write(tmp_path / "cases")
@@ -367,8 +351,8 @@ def test_build_refuses_the_variant_clearly(variant: Variant, previous_build: Pat
     assert _snapshot(previous_build) == before
 
 
-@pytest.mark.parametrize("variant", _params(
-    [v for v in VARIANTS if "term" in v.extra and v.name not in KNOWN_GAPS][:4]))
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if "term" in v.extra][:4],
+                         ids=lambda v: v.name)
 def test_validate_names_file_node_property_and_term(variant: Variant, tmp_path: Path,
                                                     capfd: pytest.CaptureFixture) -> None:
     cases = variant.write(tmp_path / "cases")
