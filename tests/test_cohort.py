@@ -91,6 +91,11 @@ def test_case_carries_its_source_values(publication: str, case: dict[str, Any],
               ?event a ?class . ?class rdfs:label ?label .
             }}""")}
         assert case["procedure"].lower() in labels, sorted(labels)
+    if "therapies given" in case:  # as the clinicians' question lists them
+        given = {row.therapy.lower() for row in run_query(
+            "systemic-and-radiation-therapy", EmbeddedStore.from_dataset(dataset))
+            if row.caseId == case["case"] and row.given}
+        assert given == {t.lower() for t in case["therapies given"]}
 
 
 def test_every_curated_case_has_its_expectations(cohort: dict[str, Any]) -> None:

@@ -102,6 +102,7 @@ _NECROSIS = OBO + "NCIT_C35957"
 _EVENT_KINDS = ("metastasis", "local recurrence")
 _ROLE_BY_TECHNIQUE = {OBO + "MAXO_0000647": "SystemicTherapy",
                       OBO + "MAXO_0000014": "RadiationTherapy",
+                      OBO + "NCIT_C15262": "SystemicTherapy",  # immunotherapy
                       OBO + "MAXO_0000178": "AnticoagulantTherapy",
                       OBO + "OBI_0002564": "PathologyProcedure",
                       OBO + "NCIT_C23020": "PathologyProcedure"}
@@ -728,7 +729,11 @@ def normalize_word(value: Any) -> str:
 
 def _procedure(c: _Compiler, term: Term, local: str, phase: int) -> ox.NamedNode:
     node = c.node(local)
-    if term.is_a(VLMS + "Procedure"):
+    therapy = next((role for role in ("SystemicTherapy", "RadiationTherapy")
+                    if term.iri != VLMS + role and term.is_a(VLMS + role)), None)
+    if therapy is not None:  # a kind of therapy (targeted therapy): queries ask for the role
+        c.typed(node, therapy, term.iri)
+    elif term.is_a(VLMS + "Procedure"):
         c.typed(node, term.iri)
     else:
         role = _ROLE_BY_TECHNIQUE.get(term.iri)

@@ -57,7 +57,7 @@ _SYNONYMS = Path(__file__).with_name("synonyms.tsv")
 
 #: NCIt classes the ontology uses as procedure techniques (NCIt has no procedure root here).
 _NCIT_PROCEDURES = frozenset(OBO + f"NCIT_{c}" for c in ("C15266", "C25220", "C23020",
-                                                         "C94441", "C175027"))
+                                                         "C94441", "C175027", "C15262"))
 #: imaging techniques (MAxO states no common imaging superclass the ontology declares).
 _IMAGING = frozenset(OBO + f"MAXO_{c}" for c in (
     "0000072", "0009008", "0035119", "0001170", "0035095", "0001259", "0000571", "0010319",
