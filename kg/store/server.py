@@ -11,19 +11,12 @@ interpreter). The server answers queries over the union of its named graphs.
 from __future__ import annotations
 
 import shutil
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
 from kg.errors import EndpointError, KGError
+from kg.store.process import ServerProcess, free_port
 
 __all__ = ["OxigraphServer", "oxigraph_binary", "free_port"]
 
@@ -40,32 +33,18 @@ def oxigraph_binary() -> Path:
     return Path(found)
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-class OxigraphServer:
+class OxigraphServer(ServerProcess):
     """One ``oxigraph serve`` process on ``location`` (``read_only``: ``serve-read-only``);
     queries see the union of the named graphs unless ``union_default_graph`` is False."""
+
+    name = "the oxigraph server"
 
     def __init__(self, location: Path, *, host: str = "127.0.0.1", port: int | None = None,
                  read_only: bool = False, union_default_graph: bool = True,
                  startup_timeout: float = 30.0) -> None:
+        super().__init__(host, port, startup_timeout)
         self.location = Path(location)
-        self.host, self.port = host, port if port is not None else free_port(host)
         self.read_only, self.union_default_graph = read_only, union_default_graph
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        """The server's root, where oxigraph serves its query page."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
 
     @property
     def query_url(self) -> str:
@@ -86,36 +65,16 @@ class OxigraphServer:
         return [str(oxigraph_binary()), mode, "--location", str(self.location),
                 "--bind", f"{self.host}:{self.port}", *union]
 
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
     def start(self) -> OxigraphServer:
         """Start the process and wait until it answers a query; :class:`EndpointError` if
         it exits or stays silent (its log is in the message)."""
         if self.running():
             return self
         self._check_port()
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
-        # A session of its own: a Ctrl-C meant for our process does not kill the server
-        # behind our back; stop() ends it.
-        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
-                                        stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = self.output()
-                self.process = None
-                raise EndpointError(f"the oxigraph server exited at start: {log}",
-                                    endpoint=self.base_url,
-                                    hint="is the port already in use? Choose another --port")
-            if self._answers():
-                return self
-            time.sleep(0.05)
-        self.kill()
-        raise EndpointError(f"the oxigraph server did not answer within "
-                            f"{self.startup_timeout:g} s", endpoint=self.base_url,
-                            hint="see whether the location is readable and the machine idle")
+        self._launch(self.command())
+        self._wait_until_answering("is the port already in use (choose another --port), and "
+                                   "the location readable?")
+        return self
 
     def _check_port(self) -> None:
         """:class:`EndpointError` if something already listens on the port (it would
@@ -128,48 +87,3 @@ class OxigraphServer:
                 raise EndpointError(f"cannot listen on port {self.port}: {err.strerror}",
                                     endpoint=self.base_url,
                                     hint="another server uses it; choose another --port") from err
-
-    def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=1) as answer:
-                return bool(answer.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def output(self) -> str:
-        """The end of what the server printed, on one line."""
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        return " ".join(self._log.read().decode("utf-8", "replace").split())[-500:]
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the server to stop (SIGTERM), killing it if it does not within ``timeout``."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._close()
-
-    def kill(self) -> None:
-        """End the server at once (SIGKILL), as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._close()
-
-    def _close(self) -> None:
-        self.process = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.stop()

@@ -22,19 +22,12 @@ from __future__ import annotations
 
 import configparser
 import shutil
-import signal
 import subprocess
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
 from kg.errors import EndpointError, KGError
 from kg.namespaces import BASE
-from kg.store.server import free_port
+from kg.store.process import ServerProcess, free_port
 
 __all__ = ["VirtuosoServer", "virtuoso_available", "SETUP_SQL", "HIDE_SQL"]
 
@@ -71,27 +64,22 @@ def virtuoso_available() -> bool:
     return all(shutil.which(b) for b in ("virtuoso-t", "isql-vt")) and _DEBIAN_INI.is_file()
 
 
-class VirtuosoServer:
+class VirtuosoServer(ServerProcess):
     """One ``virtuoso-t`` process on the database in ``folder`` (made on first start), its
     HTTP port (``port``) and SQL port (``sql_port``) bound to ``host``; ``dba``/``password``
     is the administrator (a scratch database: ``dba``)."""
 
+    name = "Virtuoso"
+    stop_timeout = 30.0  # SIGTERM: Virtuoso checkpoints, then exits
+
     def __init__(self, folder: Path, *, host: str = "127.0.0.1", port: int | None = None,
                  sql_port: int | None = None, password: str = "dba",
                  query_timeout: int = 60, startup_timeout: float = 180.0) -> None:
+        super().__init__(host, port, startup_timeout)
         self.folder = Path(folder)
-        self.host = host
-        self.port = port if port is not None else free_port(host)
         self.sql_port = sql_port if sql_port is not None else free_port(host)
         self.user, self.password = "dba", password
         self.query_timeout = query_timeout  #: seconds, Virtuoso's MaxQueryExecutionTime
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def query_url(self) -> str:
@@ -135,9 +123,6 @@ class VirtuosoServer:
             config.write(out)
         return self.ini
 
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
     def start(self) -> VirtuosoServer:
         """Start the server, wait until ``/sparql`` answers, and set up a new database."""
         if self.running():
@@ -147,19 +132,8 @@ class VirtuosoServer:
             raise KGError("virtuoso-t is not installed", hint=_INSTALL_HINT)
         new = not (self.folder / "virtuoso.db").exists()
         self.write_ini()
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
-        self.process = subprocess.Popen(
-            [binary, "+foreground", "+configfile", str(self.ini)], cwd=self.folder,
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + self.startup_timeout
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log = self.output()
-                self.kill()
-                raise EndpointError(f"Virtuoso did not start: {log}", endpoint=self.base_url,
-                                    hint="see the log; is a port in use?")
-            time.sleep(0.2)
+        self._launch([binary, "+foreground", "+configfile", str(self.ini)], cwd=self.folder)
+        self._wait_until_answering("see the log; is a port in use?")
         if new:
             self.sql(SETUP_SQL)
         self.sql(HIDE_SQL)
@@ -185,48 +159,3 @@ class VirtuosoServer:
         shutil.copyfile(nquads, folder / "vlms-kg.nq")
         self.sql(f"ld_dir('{folder}', 'vlms-kg.nq', 'https://w3id.org/vlmskg/');\n"
                  "rdf_loader_run();\ncheckpoint;\n")
-
-    def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=2) as ok:
-                return bool(ok.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def output(self) -> str:
-        """The end of what the server printed, on one line."""
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        return " ".join(self._log.read().decode("utf-8", "replace").split())[-500:]
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop the server (SIGTERM: Virtuoso checkpoints and exits), killing it if it does
-        not within ``timeout``."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._close()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._close()
-
-    def _close(self) -> None:
-        self.process = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start()
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.stop()
