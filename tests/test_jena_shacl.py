@@ -44,11 +44,9 @@ UNREADABLE = {"broken-turtle", "empty", "binary-garbage"}
 FIXTURES = sorted(p for p in [*DATA.glob("broken/*.ttl"), *DATA.glob("valid/*.ttl")]
                   if p.stem not in UNREADABLE and p.stem != "publication-statement-without-source")
 PUBLICATION_FIXTURES = [DATA / "broken" / "publication-statement-without-source.ttl"]
-#: Case sheets (.yaml) are left out for now: kg/sheets writes xsd:positiveInteger and
-#: xsd:nonNegativeInteger, which the shapes (and Jena) refuse, while the project's store
-#: rewrites them to xsd:integer before pySHACL sees them.
-CASES = [*(p for p in case_files() if p.suffix == ".ttl"), *FIXTURES]
-PUBLICATIONS = [*(p for p in publication_files() if p.suffix == ".ttl"), *PUBLICATION_FIXTURES]
+#: every shipped case and publication, Turtle or sheet (a sheet as the project compiles it)
+CASES = [*case_files(), *FIXTURES]
+PUBLICATIONS = [*publication_files(), *PUBLICATION_FIXTURES]
 
 Key = tuple[str, str | None, str, str]
 
