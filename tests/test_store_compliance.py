@@ -268,8 +268,6 @@ VIRTUOSO_OPEN = {
     "cross-case-reference-violation": "reports each case's own nodes as foreign",
     "literature-statements": "returns one row",
     "provenance-of-fact": "error SQ156 (internal optimized compiler error)",
-    "systemic-and-radiation-therapy": "a boolean expression comes back as the integer 1, and "
-                                      "another class label is chosen",
 }
 
 
