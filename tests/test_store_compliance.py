@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
+from kg.api import KnowledgeGraph
 from kg.errors import InputError, ParameterError
 from kg.namespaces import case_iri
 from kg.queries.catalogue import list_queries
@@ -242,9 +243,18 @@ def test_a_folder_in_use_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-
 
 @pytest.mark.slow
 def test_open_store_builds_the_shipped_graph_into_an_empty_folder(tmp_path, dataset) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(path=tmp_path / "new")
+    store = open_store(path=tmp_path / "new", create=True)
     assert isinstance(store, EmbeddedStore)
     assert store.graph_sizes() == _local_sizes(dataset)
+
+
+def test_a_mistyped_store_path_is_refused_not_created(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "notes.txt").write_text("not a store")
+    with pytest.raises(InputError, match="no store in this folder") as caught:
+        KnowledgeGraph.open(store=tmp_path / "stor")
+    assert "Did you mean 'store'?" in caught.value.message
+    assert not (tmp_path / "stor").exists()
 
 
 # -- every stored query gives the same rows on every backend ----------------------------

@@ -93,16 +93,17 @@ class KnowledgeGraph:
 
     @classmethod
     def open(cls, *, endpoint: str | None = None, store: str | Path | None = None,
-             in_memory: bool = False) -> KnowledgeGraph:
+             in_memory: bool = False, create: bool = False) -> KnowledgeGraph:
         """The shipped graph in memory; or the SPARQL server at ``endpoint``; or the
-        on-disk store in the folder ``store``, or with ``in_memory`` a copy of it in memory
-        for faster queries (see :func:`kg.store.open_store`).
+        on-disk store in the folder ``store`` (made there, with the shipped graph, only
+        with ``create``), or with ``in_memory`` a copy of it in memory for faster queries
+        (see :func:`kg.store.open_store`).
 
         The shipped graph is built once per process (again when a source file changes);
         each call gets its own copy.
         """
         return cls(open_store(endpoint=endpoint, path=Path(store) if store else None,
-                              in_memory=in_memory))
+                              in_memory=in_memory, create=create))
 
     def close(self) -> None:
         self.store.close()

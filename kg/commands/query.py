@@ -16,7 +16,6 @@ from kg.errors import ParameterError, UnknownQueryError, did_you_mean
 from kg.queries.catalogue import StoredQuery, get_query, list_queries
 from kg.queries.run import bind_parameters, run_query
 from kg.store import open_store
-from kg.store.embedded import check_store_path
 
 __all__ = ["register", "run", "parse_params", "printable", "format_rows", "FORMATS"]
 
@@ -139,12 +138,10 @@ def run(args: argparse.Namespace) -> int:
     query = _query(args.name)
     params = parse_params(args.param)
     bind_parameters(query, params)  # refuse bad parameters before building or connecting
-    if args.store is not None:
-        check_store_path(args.store, create=args.create)
-    elif args.create:
+    if args.store is None and args.create:
         raise ParameterError("--create applies to --store PATH only",
                              hint="add --store PATH, or drop --create")
-    with open_store(endpoint=args.endpoint, path=args.store) as store:
+    with open_store(endpoint=args.endpoint, path=args.store, create=args.create) as store:
         rows = run_query(query.name, store, **params)
     sys.stdout.write(format_rows(query.variables, rows, args.format))
     return 0
