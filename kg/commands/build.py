@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                         help="folder for the dataset files (default: dist)")
     parser.add_argument("--cases", metavar="DIR",
-                        help="read the case files (*.ttl) from DIR instead of the shipped ones")
+                        help="read the case files (*.ttl, and *.yaml sheets) from DIR instead "
+                             "of the shipped ones")
     parser.add_argument("--skip-reasoner", action="store_true",
                         help="do not run HermiT (no inferred tumour types)")
     parser.add_argument("--store", type=Path, metavar="PATH",
@@ -50,11 +51,12 @@ def cases_in(folder: str | None) -> list[Path] | None:
         return None
     path = Path(folder)
     if not path.is_dir():
-        raise InputError("no such folder", file=folder, hint="give a folder of case .ttl files")
+        raise InputError("no such folder", file=folder,
+                         hint="give a folder of case files (.ttl or .yaml)")
     files = case_files(path)
     if not files:
-        raise InputError("no case files (*.ttl) in this folder", file=folder,
-                         hint="give a folder that holds <case-id>.ttl files")
+        raise InputError("no case files (*.ttl or *.yaml) in this folder", file=folder,
+                         hint="give a folder that holds <case-id>.ttl or <case-id>.yaml files")
     return files
 
 

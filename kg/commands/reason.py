@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run HermiT over the ontology and the cases: report whether they are "
                     "consistent and list the types inferred for each tumour.")
     parser.add_argument("--cases", metavar="DIR",
-                        help="read the case files (*.ttl) from DIR instead of the shipped ones")
+                        help="read the case files (*.ttl, and *.yaml sheets) from DIR instead "
+                             "of the shipped ones")
     parser.set_defaults(run=run)
 
 
