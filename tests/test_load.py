@@ -218,7 +218,7 @@ def test_read_dataset_reads_a_built_nquads_file(tmp_path, dataset: ox.Store) -> 
 # -- a tiny proxy in front of the real server: fails the first requests, records headers --
 
 class _Proxy(http.server.ThreadingHTTPServer):
-    def __init__(self, target: str, failures: list[tuple[int, dict[str, str]]]) -> None:
+    def __init__(self, target: str, failures: list[tuple]) -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
         self.target, self.failures, self.seen = target, failures, []
         self.digest: tuple[str, str] | None = None  # (user, password) a PUT must prove
@@ -270,11 +270,13 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         if self.server.failures:
-            status, headers = self.server.failures.pop(0)
+            status, headers, *text = self.server.failures.pop(0)
+            payload = text[0].encode() if text else b""
             self.send_response(status)
-            for name, value in {**headers, "Content-Length": "0"}.items():
+            for name, value in {**headers, "Content-Length": str(len(payload))}.items():
                 self.send_header(name, value)
             self.end_headers()
+            self.wfile.write(payload)
             return
         request = urllib.request.Request(self.server.target + self.path, data=body,
                                          method=self.command, headers={
@@ -323,6 +325,15 @@ def test_retries_run_out_with_the_status_in_the_message(proxy: _Proxy) -> None:
     with pytest.raises(EndpointError, match=r"HTTP 503 \(after 3 attempts\)"):
         store.ask("ASK {}")
     assert len(proxy.seen) == 3
+
+
+def test_a_query_the_server_timed_out_is_not_sent_again(proxy: _Proxy) -> None:
+    """Virtuoso's own time limit (SR171, HTTP 500): asking again would only time out again."""
+    proxy.failures.append((500, {}, "Virtuoso S1T00 Error SR171: Transaction timed out"))
+    store = RemoteStore(proxy.url + "/query", retries=3, backoff=0.01)
+    with pytest.raises(EndpointError, match="stopped the query at its time limit.*SR171"):
+        store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert len(proxy.seen) == 1
 
 
 def test_401_asks_for_credentials_without_retrying(proxy: _Proxy) -> None:

@@ -23,6 +23,7 @@ import http.client
 import json
 import netrc
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -58,6 +59,8 @@ _GRAPH_STORE_PATHS = ("Fuseki: http://HOST:3030/DATASET/data; GraphDB: "
                       "http://HOST:8890/sparql-graph-crud-auth")
 _CREDENTIALS_HINT = (f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} in the environment, or add "
                      "the host to ~/.netrc")
+#: a server's own query time limit, as Virtuoso (SR171) and others word it
+_SERVER_TIMEOUT = re.compile(r"\bSR171\b|timed out|time ?out", re.IGNORECASE)
 _MAX_WAIT = 60.0  # seconds: the longest Retry-After we honour
 _T = TypeVar("_T")
 
@@ -134,7 +137,12 @@ class RemoteStore(Store):
                               hint="correct the SPARQL"), False, None
         if isinstance(err, (Unauthorized, EndPointNotFound, EndPointInternalError)):
             code = {Unauthorized: 401, EndPointNotFound: 404, EndPointInternalError: 500}[type(err)]
-            return self._http_error(url, code, _server_text(err)), code >= 500, None
+            text = _server_text(err)
+            if code >= 500 and _SERVER_TIMEOUT.search(text):  # asking again would time out again
+                return EndpointError(f"the server stopped the query at its time limit: {text}",
+                                     endpoint=url, hint="raise the server's query time limit, "
+                                     "or narrow the query"), False, None
+            return self._http_error(url, code, text), code >= 500, None
         if isinstance(err, SPARQLWrapperException):
             return EndpointError(f"the request failed: {err}", endpoint=url,
                                  hint="see the server's log"), False, None
