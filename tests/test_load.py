@@ -218,7 +218,7 @@ def test_read_dataset_reads_a_built_nquads_file(tmp_path, dataset: ox.Store) -> 
 # -- a tiny proxy in front of the real server: fails the first requests, records headers --
 
 class _Proxy(http.server.ThreadingHTTPServer):
-    def __init__(self, target: str, failures: list[tuple]) -> None:
+    def __init__(self, target: str, failures: list[tuple]) -> None:  # (status, headers[, text])
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
         self.target, self.failures, self.seen = target, failures, []
         self.digest: tuple[str, str] | None = None  # (user, password) a PUT must prove
