@@ -10,9 +10,12 @@ import io
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +26,7 @@ from kg.analysis.records import CaseRecord
 from kg.api import KnowledgeGraph
 from kg.building.incremental import build_store
 from kg.cli import main
+from kg.exports import facts as facts_module
 from kg.store.embedded import EmbeddedStore
 from tests.test_analysis_records import NAMED_CASES, named_store
 
@@ -187,10 +191,11 @@ def test_api_matches_the_command(store_path: Path, capsys: pytest.CaptureFixture
             graph.summary(where=["vesel=IVC"])
 
 
-# --- the record cache kept by the build ---------------------------------------------------
+# --- the record and export-fact caches kept by the build ------------------------------------
 
 
-def test_build_keeps_the_record_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_keeps_the_record_and_export_caches(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     files = {p.stem: p for p in resources.case_files()}
     cases = tmp_path / "cases"
     cases.mkdir()
@@ -198,31 +203,57 @@ def test_build_keeps_the_record_cache(tmp_path: Path, monkeypatch: pytest.Monkey
         shutil.copy(files[case], cases / files[case].name)
     store = tmp_path / "store"
     build_store(store, cases, reason=False)
+    gathered = _opened(store, facts_module.gather_facts)  # from the store's triples
     monkeypatch.setattr(cache, "extract_records", _no_extraction)
+    monkeypatch.setattr(facts_module, "gather_facts", _no_extraction)
     records = _cached(store)
     assert records["lms-ivc-two-cases-c1"].age_years == 60
-    # a corrected case: the incremental build replaces its record, and only its record
+    facts = {f.id: f for f in _opened(store, facts_module.load_facts)}
+    assert list(facts.values()) == gathered
+    c1 = facts["lms-ivc-two-cases-c1"]
+    assert (c1.record.age_years, c1.vessel.curie, c1.margin.label) == (60, "UBERON:0001072", "R0")
+    # a corrected case: the incremental build replaces its record and facts, and only theirs
     monkeypatch.undo()
-    c1 = cases / files["lms-ivc-two-cases-c1"].name
-    text = c1.read_text()
+    c1_file = cases / files["lms-ivc-two-cases-c1"].name
+    text = c1_file.read_text()
     assert text.count('"60"^^xsd:integer') == 1
-    c1.write_text(text.replace('"60"^^xsd:integer', '"61"^^xsd:integer'))
+    c1_file.write_text(text.replace('"60"^^xsd:integer', '"61"^^xsd:integer'))
     (cases / files["lms-femoral-vein-c1"].name).unlink()
     stats = build_store(store, cases, reason=False)
     if not stats.full:  # (a full build only if the ontology or a publication changed meanwhile)
         assert (stats.parsed, stats.removed) == (1, 1)
     monkeypatch.setattr(cache, "extract_records", _no_extraction)
+    monkeypatch.setattr(facts_module, "gather_facts", _no_extraction)
     records = _cached(store)
     assert sorted(records) == ["lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"]
     assert records["lms-ivc-two-cases-c1"].age_years == 61
+    facts = {f.id: f for f in _opened(store, facts_module.load_facts)}
+    assert sorted(facts) == ["lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"]
+    assert facts["lms-ivc-two-cases-c1"].record.age_years == 61
+    assert facts["lms-ivc-two-cases-c2"] == next(  # untouched
+        f for f in gathered if f.id == "lms-ivc-two-cases-c2")
+    # facts made by other code are not trusted: gathered again from the store, and saved
+    with sqlite3.connect(store / cache.CACHE_FILE) as db:
+        db.execute("UPDATE meta SET value = 'older code' WHERE key = 'export-facts'")
+    with pytest.raises(AssertionError, match="should have come from the cache"):
+        _opened(store, facts_module.load_facts)
+    monkeypatch.undo()
+    assert _opened(store, facts_module.load_facts)[0].record.age_years == 61
+    with sqlite3.connect(store / cache.CACHE_FILE) as db:
+        assert facts_module.FACTS.cached(db) is not None
 
 
 def _cached(path: Path) -> dict[str, CaseRecord]:
-    """The records of the store at ``path``; the store is closed (and its lock released)
-    on return."""
+    """The records of the store at ``path``."""
+    return {r.case_id: r for r in _opened(path, cache.load_records)}
+
+
+def _opened(path: Path, read: Callable[[EmbeddedStore], list[Any]]) -> list[Any]:
+    """What ``read`` gives of the store at ``path``; the store is closed (and its lock
+    released) on return."""
     opened = EmbeddedStore(path)
     try:
-        return {r.case_id: r for r in cache.load_records(opened)}
+        return read(opened)
     finally:
         opened.close()
         del opened
@@ -230,7 +261,7 @@ def _cached(path: Path) -> dict[str, CaseRecord]:
 
 
 def _no_extraction(*args: object, **kwargs: object) -> list[object]:
-    raise AssertionError("the records should have come from the cache")
+    raise AssertionError("the records and facts should have come from the cache")
 
 
 # --- the report ------------------------------------------------------------------------------

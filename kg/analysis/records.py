@@ -54,7 +54,9 @@ from kg.store.terms import to_python
 from kg.vocab import VLMS
 
 __all__ = ["ENDPOINTS", "ORIGINS", "SurvivalTime", "CaseRecord", "Ontology",
-           "extract_records", "fetch_ontology", "build_record", "record_fields", "format_citation",
+           "CaseTriples", "extract_records", "fetch_ontology", "fetch_case_triples",
+           "fetch_publications", "timeline_links", "build_record", "record_fields",
+           "format_citation",
            "AGE_BANDS", "SIZE_BANDS"]
 
 #: the survival endpoints, and their field-name prefixes.
@@ -324,8 +326,9 @@ def fetch_ontology(store: Store) -> Ontology:
 _EMPTY: dict[str, list[Any]] = {}
 
 
-class _Facts:
-    """The triples of one case graph, indexed by subject and predicate."""
+class CaseTriples:
+    """The triples of one case graph, indexed by subject and predicate (values as Python
+    values: IRIs as strings, literals as numbers, booleans or strings)."""
 
     def __init__(self, case_iri: str) -> None:
         self.case = case_iri
@@ -370,8 +373,8 @@ def _rows(store: Store, query: str, variables: list[str]) -> Iterable[tuple[Any,
         yield tuple(term.value if type(term) is named else to_python(term) for term in solution)
 
 
-def _fetch_facts(store: Store, cases: Sequence[str] | None,
-                 extra: Sequence[str] = ()) -> dict[str, _Facts]:
+def fetch_case_triples(store: Store, cases: Sequence[str] | None,
+                 extra: Sequence[str] = ()) -> dict[str, CaseTriples]:
     """The triples of every case graph (or of the case IRIs ``cases``) with one of the
     predicates records read, and the ``extra`` ones a caller needs besides (the exports)."""
     predicates = " ".join(f"<{p}>" for p in dict.fromkeys([*_FACT_PREDICATES, *extra]))
@@ -380,7 +383,7 @@ def _fetch_facts(store: Store, cases: Sequence[str] | None,
     else:
         queries = [_FACTS_OF % (" ".join(f"<{c}>" for c in cases[i:i + 500]), predicates)
                    for i in range(0, len(cases), 500)]
-    facts: dict[str, _Facts] = {}
+    facts: dict[str, CaseTriples] = {}
     prefix = str(CASE)
     skipped: set[str] = set()
     for query in queries:
@@ -392,7 +395,7 @@ def _fetch_facts(store: Store, cases: Sequence[str] | None,
                 if not g.startswith(prefix) or "/" in g[len(prefix):]:
                     skipped.add(g)
                     continue
-                bucket = facts[g] = _Facts(g)
+                bucket = facts[g] = CaseTriples(g)
             subject = bucket.by.get(s)
             if subject is None:
                 subject = bucket.by[s] = {}
@@ -405,7 +408,7 @@ def _fetch_facts(store: Store, cases: Sequence[str] | None,
             or _v("SyntheticCase") in f.types(g)}
 
 
-def _publications(store: Store) -> dict[str, dict[str, str]]:
+def fetch_publications(store: Store) -> dict[str, dict[str, str]]:
     """Each publication's title, label, type, coverage and citation."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
     for g, p, o in _rows(store, _PUBLICATIONS, ["g", "p", "o"]):
@@ -441,8 +444,8 @@ def extract_records(store: Store, cases: Sequence[str] | None = None,
     """The record of every case in ``store`` (or of the case IRIs ``cases``), sorted by
     case id. Cases named but absent from the store are skipped."""
     ontology = ontology or fetch_ontology(store)
-    facts = _fetch_facts(store, cases)
-    publications = _publications(store)
+    facts = fetch_case_triples(store, cases)
+    publications = fetch_publications(store)
     return sorted((build_record(f, ontology, publications) for f in facts.values()),
                   key=lambda r: r.case_id)
 
@@ -483,7 +486,9 @@ def _short(ontology: Ontology, term: Any) -> str | None:
     return _SHORT.get(term) or ontology.label(str(term))
 
 
-def _links(f: _Facts, ontology: Ontology) -> list[Link]:
+def timeline_links(f: CaseTriples, ontology: Ontology) -> list[Link]:
+    """Every timing of the case as a link from an event to its reference, in months (a time
+    stated only for a group is a :data:`kg.analysis.timeline.RANGE` link)."""
     links = []
     relation_sign = {_v("After"): 1.0, _v("Before"): -1.0, _v("SameTime"): 0.0}
     for event, props in f.by.items():
@@ -509,12 +514,12 @@ def _ranged(links: Sequence[Link]) -> set[str]:
     return {link.event for link in links if link.precision == RANGE}
 
 
-def _position(f: _Facts, event: str | None) -> int | None:
+def _position(f: CaseTriples, event: str | None) -> int | None:
     value = f.one(event, _v("timelinePosition"))
     return int(value) if value is not None else None
 
 
-def _vessel(f: _Facts, ontology: Ontology, tumour: str | None
+def _vessel(f: CaseTriples, ontology: Ontology, tumour: str | None
             ) -> tuple[str | None, str | None, str | None]:
     """The nearest blood vessel at or above a site the tumour arises from: its name, its
     class and its group."""
@@ -539,7 +544,7 @@ def _vessel(f: _Facts, ontology: Ontology, tumour: str | None
     return None, None, None
 
 
-def _segments(f: _Facts, tumour: str | None) -> tuple[str, ...]:
+def _segments(f: CaseTriples, tumour: str | None) -> tuple[str, ...]:
     parts = [*f.all(tumour, _v("involves")), *f.all(tumour, _v("arisesFrom")),
              *f.all(tumour, _v("extendsInto"))]
     parts += [p for portion in f.all(tumour, _v("hasPortion")) for p in f.all(portion, _LOCATED_IN)]
@@ -552,7 +557,7 @@ def _segments(f: _Facts, tumour: str | None) -> tuple[str, ...]:
     return tuple(s for s in ("upper", "middle", "lower") if s in found)
 
 
-def _size(f: _Facts, tumour: str | None) -> float | None:
+def _size(f: CaseTriples, tumour: str | None) -> float | None:
     sizes = [*f.all(tumour, _v("hasSizeMeasurement")),
              *(s for p in f.all(tumour, _v("hasPortion"))
                for s in f.all(p, _v("hasSizeMeasurement")))]
@@ -561,7 +566,7 @@ def _size(f: _Facts, tumour: str | None) -> float | None:
     return max(values) if values else None
 
 
-def _therapy(f: _Facts, ontology: Ontology, intent: str, concept: str) -> str | None:
+def _therapy(f: CaseTriples, ontology: Ontology, intent: str, concept: str) -> str | None:
     kinds = set()
     for event, props in f.by.items():
         if intent in props.get(_v("intent"), ()):
@@ -590,7 +595,7 @@ class _Disease:
     sites: list[str]
 
 
-def _disease_findings(f: _Facts, ontology: Ontology) -> list[_Disease]:
+def _disease_findings(f: CaseTriples, ontology: Ontology) -> list[_Disease]:
     candidates = {*f.subjects_typed(ontology, _v("Metastasis")),
                   *f.subjects_typed(ontology, _v("Recurrence"))}
     candidates.update(s for s in f.subjects_typed(ontology, _v("Finding"))
@@ -612,7 +617,7 @@ def _disease_findings(f: _Facts, ontology: Ontology) -> list[_Disease]:
     return found
 
 
-def _when(f: _Facts, disease: _Disease, placed: dict[str, Offset], ranged: set[str],
+def _when(f: CaseTriples, disease: _Disease, placed: dict[str, Offset], ranged: set[str],
           zero: str | None) -> tuple[str, Offset | None]:
     """Where a finding lies relative to time zero: ``before`` (or at it), ``after``, or
     ``unknown``; with its offset when it is placed."""
@@ -630,7 +635,7 @@ def _when(f: _Facts, disease: _Disease, placed: dict[str, Offset], ranged: set[s
     return "unknown", None
 
 
-def _zero(f: _Facts, ontology: Ontology, origin: str) -> str | None:
+def _zero(f: CaseTriples, ontology: Ontology, origin: str) -> str | None:
     if origin == "surgery":
         return f.one(f.case, _v("indexSurgery"))
     diagnoses = [(p if (p := _position(f, n)) is not None else 10**9, n)
@@ -639,7 +644,7 @@ def _zero(f: _Facts, ontology: Ontology, origin: str) -> str | None:
     return min(diagnoses)[1] if diagnoses else None
 
 
-def _survival(f: _Facts, ontology: Ontology, links: Sequence[Link], ranged: set[str],
+def _survival(f: CaseTriples, ontology: Ontology, links: Sequence[Link], ranged: set[str],
               diseases: Sequence[_Disease], origin: str) -> dict[str, SurvivalTime]:
     """The three endpoints' times from ``origin``."""
     zero = _zero(f, ontology, origin)
@@ -701,7 +706,7 @@ def _survival(f: _Facts, ontology: Ontology, links: Sequence[Link], ranged: set[
     return results
 
 
-def build_record(f: _Facts, ontology: Ontology,
+def build_record(f: CaseTriples, ontology: Ontology,
                  publications: dict[str, dict[str, str]] | None = None) -> CaseRecord:
     """The record of one case from the facts of its graph."""
     case = f.case
@@ -714,7 +719,7 @@ def build_record(f: _Facts, ontology: Ontology,
     age = f.one(patient, _v("ageYears"))
     size = _size(f, tumour)
     vessel, vessel_class, group = _vessel(f, ontology, tumour)
-    links = _links(f, ontology)
+    links = timeline_links(f, ontology)
     ranged = _ranged(links)
     diseases = _disease_findings(f, ontology)
 

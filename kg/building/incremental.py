@@ -6,7 +6,7 @@ catalogue, every case graph and the tumour types inferred for each case, and kee
 of what it built in ``<store>/.vlmskg-cache.sqlite``: a content hash per source file (with
 its size and modification time, so unchanged files are not even read), the tumours and
 inferred types of each case, HermiT's classification of the ontology, and each case's
-record for the analyses (:mod:`kg.analysis.cache`).
+record for the analyses and its facts for the exports (:mod:`kg.analysis.cache`).
 
 A later call compares the files with the cache and:
 
@@ -58,8 +58,8 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.analysis.cache import save_records
-from kg.analysis.records import CaseRecord, extract_records
 from kg.errors import BuildError, InputError, ValidationFailed
+from kg.exports.facts import FACTS, CaseFacts, gather_facts
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH
 from kg.queries.run import export_catalogue
 from kg.reasoning.materialize import Classifier
@@ -285,7 +285,7 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
         schema_quads, catalogue_key = _schema_quads(inputs)
         cases = [Source.for_case(p) for p in inputs.cases]
         rows: list[tuple[Source, list[str], float | None]] = []
-        case_records: list[CaseRecord] = []  # for the analyses (kg.analysis.cache)
+        case_facts: list[CaseFacts] = []  # for the analyses and exports (their caches)
         spool = staging.with_name(staging.name + ".nq")  # every chunk, for one bulk load
         with open(spool, "wb") as out:
             out.write(ox.serialize(schema_quads + context, format=ox.RdfFormat.N_QUADS) or b"")
@@ -301,7 +301,7 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
                 if errors or any(r.is_violation for r in results):
                     continue  # keep checking the other chunks, to report every problem
                 step = time.perf_counter()
-                case_records += extract_records(EmbeddedStore.from_dataset(checked.store))
+                case_facts += gather_facts(EmbeddedStore.from_dataset(checked.store))
                 stats.seconds["records"] = (stats.seconds.get("records", 0)
                                             + time.perf_counter() - step)
                 for graph in [ONTOLOGY_GRAPH, *(p.graph for p in publications)]:
@@ -332,7 +332,8 @@ def _full(path: Path, inputs: _Inputs, cached: _Cache | None, reason: bool, chun
         cache.put("reason", "yes" if reason else "no")
         for source, tumours, score in rows:
             cache.put_case(source.graph, source.path, tumours, score)
-        save_records(cache.db, case_records, replace_all=True)
+        save_records(cache.db, [f.record for f in case_facts], replace_all=True)
+        FACTS.save(cache.db, case_facts, replace_all=True)
         cache.close()
         stats.seconds["cache"] = time.perf_counter() - step
         _swap(staging, path)
@@ -425,7 +426,7 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
             _fail(checked.report.results, checked.report.errors)
         stats.seconds["parse, validate, classify"] = time.perf_counter() - step
         step = time.perf_counter()
-        fresh = extract_records(EmbeddedStore.from_dataset(checked.store))
+        fresh = gather_facts(EmbeddedStore.from_dataset(checked.store))
         stats.seconds["records"] = time.perf_counter() - step
         step = time.perf_counter()
         for graph, file, digest in changed:
@@ -444,7 +445,8 @@ def _incremental(path: Path, inputs: _Inputs, cache: _Cache, reason: bool,
             store.update(_update_sparql(graph, None, cached[graph].tumours, []))
             cache.drop_case(graph)
             stats.removed += 1
-        save_records(cache.db, fresh, removed=gone)
+        save_records(cache.db, [f.record for f in fresh], removed=gone)
+        FACTS.save(cache.db, fresh, removed=gone)
         if catalogue_key != cache.get("catalogue"):
             store.remove_graph(ox.NamedNode(str(QUERIES_GRAPH)))
             store.extend(catalogue)

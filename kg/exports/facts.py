@@ -18,27 +18,35 @@ operation, metastases. Nothing is filled in that the case does not state.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from kg.analysis import records as records_module
+from kg.analysis import timeline as timeline_module
+from kg.analysis.cache import CaseTable
 from kg.analysis.records import (
     CaseRecord,
+    CaseTriples,
     Ontology,
     SurvivalTime,
-    _Facts,
-    _fetch_facts,
-    _links,
-    _publications,
     build_record,
+    fetch_case_triples,
     fetch_ontology,
+    fetch_publications,
+    timeline_links,
 )
 from kg.analysis.timeline import offsets
+from kg.exports import codes as codes_module
 from kg.exports.codes import Code, code_for
 from kg.namespaces import INFERRED_GRAPH, OBO, VLMS
+from kg.progress import track
 from kg.store.base import Store
 
-__all__ = ["CaseFacts", "ProcedureFact", "MetastasisFact", "gather_facts", "LEIOMYOSARCOMA"]
+__all__ = ["CaseFacts", "ProcedureFact", "MetastasisFact", "gather_facts", "load_facts", "FACTS",
+           "LEIOMYOSARCOMA"]
 
 LEIOMYOSARCOMA = str(OBO["NCIT_C3158"])
 _BLOOD_VESSEL = str(OBO["UBERON_0001981"])
@@ -112,31 +120,94 @@ class CaseFacts:
         """Time to recurrence, metastasis or death from the index operation."""
         return self.record.time("event-free", "surgery")
 
+    def as_row(self) -> list[Any]:
+        """The facts as nested lists of JSON values (a code as ``[curie, label, iri]``): the
+        form the build's cache keeps (:data:`FACTS`)."""
+        return [self.id, self.record.as_row(), self.citation, _row(self.diagnosis),
+                _row(self.vessel), _row(self.laterality), [_row(c) for c in self.segments],
+                [_row(c) for c in self.tumour_classes], _row(self.grade),
+                [[_row(c), word] for c, word in self.markers],
+                [[_row(c), present] for c, present in self.phenotypes],
+                [[_row(p.code), p.kind, p.months, _row(p.intent), [_row(a) for a in p.agents],
+                  p.is_index] for p in self.procedures],
+                [_row(c) for c in self.vessel_management], _row(self.margin),
+                [[_row(m.concept), _row(m.site), m.months] for m in self.metastases],
+                list(self.recurrences)]
 
-def gather_facts(store: Store, cases: Sequence[str] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[CaseFacts]:
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CaseFacts:
+        """The facts :meth:`as_row` gave.
+
+        >>> import json
+        >>> from kg.store import open_store
+        >>> facts = gather_facts(open_store())[0]
+        >>> CaseFacts.from_row(json.loads(json.dumps(facts.as_row()))) == facts
+        True
+        """
+        (id, record, citation, diagnosis, vessel, laterality, segments, classes, grade,
+         markers, phenotypes, procedures, management, margin, metastases, recurrences) = row
+        return cls(
+            id=id, record=CaseRecord.from_row(record), citation=citation,
+            diagnosis=Code(*diagnosis), vessel=_code(vessel), laterality=_code(laterality),
+            segments=tuple(Code(*c) for c in segments),
+            tumour_classes=tuple(Code(*c) for c in classes), grade=_code(grade),
+            markers=tuple((Code(*c), word) for c, word in markers),
+            phenotypes=tuple((Code(*c), present) for c, present in phenotypes),
+            procedures=tuple(ProcedureFact(Code(*c), kind, months, _code(intent),
+                                           tuple(Code(*a) for a in agents), is_index)
+                             for c, kind, months, intent, agents, is_index in procedures),
+            vessel_management=tuple(Code(*c) for c in management), margin=_code(margin),
+            metastases=tuple(MetastasisFact(_code(c), _code(s), months)
+                             for c, s, months in metastases),
+            recurrences=tuple(recurrences))
+
+
+def _row(code: Code | None) -> list[str] | None:
+    return None if code is None else [code.curie, code.label, code.iri]
+
+
+def _code(row: Sequence[str] | None) -> Code | None:
+    return None if row is None else Code(*row)
+
+
+def gather_facts(store: Store, cases: Sequence[str] | None = None) -> list[CaseFacts]:
     """The facts of every case in ``store`` (or of the case IRIs ``cases``), by case id."""
     ontology = fetch_ontology(store)
-    triples = _fetch_facts(store, cases, _EXTRA)
-    publications = _publications(store)
+    triples = fetch_case_triples(store, cases, _EXTRA)
+    publications = fetch_publications(store)
     inferred: dict[str, list[str]] = defaultdict(list)
     for node, cls in store.select_values(_INFERRED, ["s", "o"]):
         inferred[node].append(cls)
-    found = []
-    for n, graph in enumerate(sorted(triples), 1):
-        found.append(_Gatherer(triples[graph], ontology, inferred).facts(
-            build_record(triples[graph], ontology, publications), publications))
-        if progress:
-            progress(n, len(triples))
-    return found
+    return [_Gatherer(triples[graph], ontology, inferred).facts(
+                build_record(triples[graph], ontology, publications), publications)
+            for graph in track(sorted(triples), "coding each case's facts")]
+
+
+def _facts_id(facts: CaseFacts) -> str:
+    return facts.id
+
+
+#: the export facts in the build's cache (table ``export_facts``, see
+#: :class:`kg.analysis.cache.CaseTable`): the build writes them beside the records.
+FACTS: CaseTable[CaseFacts] = CaseTable(
+    "export_facts", "export-facts",
+    (records_module, timeline_module, sys.modules[__name__], codes_module), _facts_id,
+    CaseFacts.as_row, CaseFacts.from_row, lambda store: gather_facts(store))
+
+
+def load_facts(store: Store) -> list[CaseFacts]:
+    """Every case's facts, sorted by case id: from the cache of an on-disk store built by
+    ``vlmskg build --store`` when it is current, else gathered from the store (and then
+    saved in that cache)."""
+    return FACTS.load(store)
 
 
 class _Gatherer:
-    def __init__(self, f: _Facts, ontology: Ontology, inferred: dict[str, list[str]]) -> None:
+    def __init__(self, f: CaseTriples, ontology: Ontology, inferred: dict[str, list[str]]) -> None:
         self.f, self.ontology, self.inferred = f, ontology, inferred
         self.index = f.one(f.case, str(VLMS.indexSurgery))
         self.tumour = f.one(f.case, str(VLMS.hasTumour))
-        self.placed = offsets(_links(f, ontology), self.index) if self.index else {}
+        self.placed = offsets(timeline_links(f, ontology), self.index) if self.index else {}
 
     def code(self, iri: str) -> Code:
         return code_for(iri, self.ontology.labels.get(iri))

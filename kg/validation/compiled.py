@@ -854,8 +854,10 @@ def validate_store(store: ox.Store, cases: Sequence[Source],
     by_graph: dict[str, list[ValidationResult]] = {}
     for pub in publications if check_publications else ():
         quads = [q for q in context if q.graph_name == ox.NamedNode(pub.graph)]
-        by_graph[pub.graph] = _PUBLICATION_RESULTS.results(
-            schema, pub, lambda pub=pub, quads=quads: _alone(schema, compiled, pub, quads, [])[0])
+        def alone(pub: Source = pub, quads: list[ox.Quad] = quads) -> list[ValidationResult]:
+            return _alone(schema, compiled, pub, quads, [])[0]
+
+        by_graph[pub.graph] = _PUBLICATION_RESULTS.results(schema, pub, alone)
     case_units = {s.graph: s for s in cases}
     leaking = sorted(find_leaking_graphs(store) & set(case_units))
     taken = {g: list(store.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in leaking}

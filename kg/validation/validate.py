@@ -86,8 +86,10 @@ def validate_files(paths: Sequence[Path],
     cases = _read(track([Source.for_case(p) for p in case_paths], "reading case files"),
                   report.errors)
     for pub in track(pubs, "validating publications"):
-        report.results += _PUBLICATION_RESULTS.results(
-            schema, pub.source, lambda pub=pub: validate_graph(schema, pub, context=[])[0])
+        def alone(pub: FileGraph = pub) -> list[ValidationResult]:
+            return validate_graph(schema, pub, context=[])[0]
+
+        report.results += _PUBLICATION_RESULTS.results(schema, pub.source, alone)
     for case in track(cases, "validating cases (pySHACL)"):
         results, store = validate_graph(schema, case, cited_publications(case, pubs))
         results = sorted(results + ownership_results(case.source, case.quads),
