@@ -21,17 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import phenopackets.schema.v2 as pps2
-from google.protobuf.json_format import MessageToJson
+from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from kg.exports.codes import RESOURCES, Code
 from kg.exports.facts import CaseFacts, ProcedureFact
+from kg.exports.json_text import json_text
 from kg.exports.publications import PublicationRef
 
-__all__ = ["build_phenopacket", "build_cohort", "phenopacket_id", "to_json", "age_duration",
+__all__ = ["build_phenopacket", "build_cohort", "phenopacket_id", "to_dict", "to_json",
+           "cohort_json", "age_duration",
            "DAYS_PER_MONTH", "SCHEMA_VERSION"]
 
 DAYS_PER_MONTH = 30.4375
@@ -240,6 +243,29 @@ def build_cohort(packets: Sequence[pps2.Phenopacket], identifier: str) -> pps2.C
     return cohort
 
 
+def to_dict(message: pps2.Phenopacket | pps2.Cohort) -> dict[str, Any]:
+    """The message as camelCase JSON values, as phenopacket tools read it."""
+    return MessageToDict(message)
+
+
 def to_json(message: pps2.Phenopacket | pps2.Cohort) -> str:
-    """camelCase JSON, as phenopacket tools read it."""
-    return MessageToJson(message, indent=2, sort_keys=True) + "\n"
+    """camelCase JSON text, keys sorted, as phenopacket tools read it."""
+    return json_text(to_dict(message), sort_keys=True)
+
+
+def cohort_json(cohort: pps2.Cohort, members: Sequence[dict[str, Any]]) -> str:
+    """:func:`to_json` of ``cohort``, whose members are given already as :func:`to_dict`
+    made them (so that each phenopacket is converted once for its file and the cohort).
+
+    >>> packet = pps2.Phenopacket(id="p1")
+    >>> cohort = build_cohort([packet], "c")
+    >>> cohort_json(cohort, [to_dict(packet)]) == to_json(cohort)
+    True
+    """
+    shell = pps2.Cohort()
+    shell.CopyFrom(cohort)
+    del shell.members[:]
+    data = to_dict(shell)
+    if members:
+        data["members"] = list(members)
+    return json_text(data, sort_keys=True)
