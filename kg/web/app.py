@@ -225,13 +225,17 @@ def create_app(site: Site, endpoint: QueryServer | None = None) -> Flask:
 
     def answer(query: StoredQuery) -> tuple[list[str], list[tuple[Any, ...]]]:
         params = _parameters(query, request.args)
-        try:
-            rows = run_query(query.name, question_store(), **params)
-        except EndpointError:
-            if endpoint is not None:
-                endpoint.restart()  # stop a question that ran past the time limit
-            raise
-        return list(query.variables), rows
+
+        def compute() -> list[Any]:
+            try:
+                return run_query(query.name, question_store(), **params)
+            except EndpointError:
+                if endpoint is not None:
+                    endpoint.restart()  # stop a question that ran past the time limit
+                raise
+
+        return list(query.variables), list(site.answers.get(query.name, params, compute,
+                                                            wait=timeout))
 
     @app.get("/questions/<name>")
     def question(name: str) -> str:

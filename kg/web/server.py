@@ -87,6 +87,7 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
             site = open_site(location)
         with task("preparing the home page, the literature figures and the form terms"):
             site.warm()
+        site.warm_answers()  # in the background: the questions' pages answer at once later
         app = create_app(site, endpoint)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS,

@@ -5,7 +5,7 @@ A :class:`Site` holds the graph (:class:`kg.api.KnowledgeGraph`), every case's r
 publications' years and identifiers, the literature comparisons and the terms offered in
 the question forms. List pages read these in memory, never one query per case; a case
 page reads its own case graph. Analyses and survival figures are computed on demand and kept
-(the last :data:`KEPT`).
+(the last :data:`KEPT`); so are the stored questions' answers (:mod:`kg.web.answers`).
 
 >>> from kg.api import KnowledgeGraph
 >>> site = Site(KnowledgeGraph.open())
@@ -33,7 +33,10 @@ from kg.analysis.survival import SurvivalAnalysis, analyse
 from kg.api.graph import KnowledgeGraph
 from kg.errors import UnknownCaseError
 from kg.namespaces import PUBLICATION
+from kg.queries.catalogue import list_queries
+from kg.queries.run import run_query
 from kg.store.terms import to_python
+from kg.web.answers import Answers
 
 __all__ = ["KEPT", "Publication", "Site", "doi_url", "pmid_url"]
 
@@ -130,6 +133,7 @@ class Site:
         self._terms: dict[str, list[str]] = {}
         self._results: OrderedDict[tuple[object, ...], object] = OrderedDict()
         self._lock = threading.Lock()
+        self.answers = Answers()  #: the stored questions' answers, kept
 
     def _read_publications(self) -> dict[str, Publication]:
         found: dict[str, Publication] = {}
@@ -224,6 +228,15 @@ class Site:
         self.figure("overall", "surgery", None, ())
         for parameter in ("structure", "about", "node"):
             self.terms(parameter)
+
+    def warm_answers(self) -> threading.Thread:
+        """Start answering, in a background thread, every stored question that needs no
+        value from the visitor (each parameter has a default), in this process and without
+        a time limit; the answers are kept in :attr:`answers`."""
+        questions = [(q.name, {p.name: cast(str, p.default) for p in q.params})
+                     for q in list_queries() if all(p.default is not None for p in q.params)]
+        return self.answers.warm(questions, lambda name, params: run_query(
+            name, self.graph.store, **params))
 
     # --- question forms -----------------------------------------------------------------
 
