@@ -151,6 +151,14 @@ def test_cases_agree_with_the_corpus_table(publication: str, group: str, patient
             row.caseId, row.vessel, group)
 
 
+def test_cohort_says_not_reported_where_a_case_is_silent(cohort: dict[str, Any]) -> None:
+    # a teaching case whose page gives imaging only: nothing of metastasis, margin or outcome
+    row = cohort["eurorad-13880-ivc-58f-c1"]
+    assert (row.firstMetastasisSites, row.margin, row.vitalStatus) == ("not reported",) * 3
+    assert row.monthsToFirstMetastasis is None and row.followUpMonths is None
+    assert (row.age, row.sex, row.ivcSegments) == (58, "female", "middle")
+
+
 def test_cases_per_vessel_group(cohort: dict[str, Any]) -> None:
     """The cohort's cases counted by the corpus table's vessel group of their publication
     equal the same cases counted by the vessel of origin the graph gives them."""

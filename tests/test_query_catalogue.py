@@ -6,6 +6,7 @@ These tests need no built graph: they read ``queries/`` and small files written 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -109,6 +110,8 @@ def test_header_lists_and_multi_line_fields_are_read(tmp_path: Path):
         #+ tags:
         #+   - cohort
         #+   - "demographics"
+        #+ lists:
+        #+   - patient
         #+ params:
         #+   - name: years
         #+     type: integer
@@ -122,6 +125,37 @@ def test_header_lists_and_multi_line_fields_are_read(tmp_path: Path):
     assert query.tags == ("cohort", "demographics")
     assert query.params == (Parameter("years", "integer", "60", "age in whole years"),)
     assert query.variables == ("patient",)
+    assert query.lists == ("patient",)
+
+
+def test_a_list_must_be_a_result_variable(tmp_path: Path):
+    path = write_query(tmp_path, "bad", """
+        #+ summary: lists a variable it does not project
+        #+ lists:
+        #+   - sites
+        SELECT ?p WHERE { ?p ?q ?o }
+        """)
+    with pytest.raises(InputError, match="lists sites are not result variables") as caught:
+        parse_query_file(path)
+    assert caught.value.file == str(path)
+
+
+#: "; "-joined results whose items are free text that may hold "; " itself: not sorted.
+FREE_TEXT = {("provenance-of-fact", "sourceLocation"), ("provenance-of-fact", "curationNote"),
+             ("literature-statements", "sourceLocation")}
+
+
+def test_every_group_concat_result_is_a_sorted_list():
+    """A ``"; "``-joined result (GROUP_CONCAT, also under another name) is declared under
+    ``lists`` so that run_query sorts its items, unless its items are free text."""
+    for query in load_catalogue().values():
+        joined = set(re.findall(r'GROUP_CONCAT\((?:DISTINCT )?\S+; SEPARATOR="; "\) AS \?(\w+)',
+                                query.sparql))
+        kept = {v for v in joined & set(query.variables) if (query.name, v) not in FREE_TEXT}
+        assert kept <= set(query.lists), query.name
+        assert not {(query.name, v) for v in query.lists} & FREE_TEXT
+        if query.name != "provenance-of-fact":
+            assert bool(joined) == bool(query.lists), query.name
 
 
 def test_undeclared_parameter_variable_is_refused(tmp_path: Path):

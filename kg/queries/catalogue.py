@@ -1,11 +1,13 @@
 """The catalogue of stored SPARQL queries (``queries/*.rq``).
 
 Each file is one question. A grlc-style header of ``#+`` comment lines (so the file stays
-valid SPARQL) gives its summary, description, tags and parameters::
+valid SPARQL) gives its summary, description, tags, lists and parameters::
 
     #+ summary: One row per case
     #+ tags:
     #+   - cohort
+    #+ lists:
+    #+   - margin
     #+ params:
     #+   - name: structure
     #+     type: string
@@ -18,6 +20,11 @@ clause), never pasted into the query text. So a parameter variable belongs in th
 top-level group of the WHERE clause (its triple patterns, ``FILTER``s and ``BIND``s), not
 inside a sub-query, which would not see it. Parameters are not among the result
 ``variables`` even when a query projects them.
+
+``lists`` names the result variables whose values are items joined with ``"; "``
+(``GROUP_CONCAT``): SPARQL leaves the order of a ``GROUP_CONCAT`` to the engine (Virtuoso
+does not always keep the order of a sorted sub-select), so :func:`kg.queries.run.run_query`
+sorts their items, and every server gives the same text.
 
 >>> catalogue = load_catalogue()
 >>> "cohort" in catalogue
@@ -65,7 +72,7 @@ PARAMETER_PREFIX = "_"
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _KEY = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_]*):(?:\s+(?P<value>.*))?$")
-_TOP_KEYS = ("summary", "description", "tags", "params")
+_TOP_KEYS = ("summary", "description", "tags", "lists", "params")
 _PARAM_KEYS = ("name", "type", "default", "description")
 _RESERVED = ("name", "store")
 
@@ -102,6 +109,8 @@ class StoredQuery:
     variables: tuple[str, ...]
     tags: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = field(default=())
+    lists: tuple[str, ...] = ()
+    """Result variables whose values are items joined with ``"; "``, sorted by the client."""
 
     @property
     def iri(self) -> URIRef:
@@ -157,9 +166,9 @@ def _parse_header(text: str, path: Path) -> dict[str, Any]:
                 "" if key in ("summary", "description") else [])
         elif key in ("summary", "description") and isinstance(header[key], str):
             header[key] = f"{header[key]} {content}".strip()
-        elif key in ("tags", "params") and content.startswith("- "):
+        elif key in ("tags", "lists", "params") and content.startswith("- "):
             entry = content[2:].strip()
-            if key == "tags":
+            if key in ("tags", "lists"):
                 header[key].append(_unquote(entry))
                 continue
             match = _KEY.match(entry)
@@ -181,7 +190,8 @@ def _parse_header(text: str, path: Path) -> dict[str, Any]:
                            f"use the fields {', '.join(_PARAM_KEYS)}")
         else:
             raise fail(number, f"cannot read header line {content!r}",
-                       "indent list items under 'tags:' or 'params:' as '  - value'")
+                       "indent list items under 'tags:', 'lists:' or 'params:' as "
+                       "'  - value'")
     return header
 
 
@@ -235,6 +245,11 @@ def parse_query_file(path: Path) -> StoredQuery:
         raise InputError(f"declared parameters {unused} are not used in the query",
                          file=str(path), hint="use them as ?_<name> or remove them")
     projected = [v.value for v in parsed.variables]
+    lists = tuple(header.get("lists", []))
+    if set(lists) - set(projected):
+        unknown = ", ".join(sorted(set(lists) - set(projected)))
+        raise InputError(f"lists {unknown} are not result variables of the query",
+                         file=str(path), hint="name projected variables under '#+ lists:'")
     return StoredQuery(
         name=path.stem,
         path=path,
@@ -244,6 +259,7 @@ def parse_query_file(path: Path) -> StoredQuery:
         variables=tuple(v for v in projected if v not in declared),
         tags=tuple(header.get("tags", [])),
         params=params,
+        lists=lists,
     )
 
 

@@ -37,8 +37,8 @@ from kg.queries.catalogue import Parameter, StoredQuery, export_catalogue, get_q
 from kg.store.base import Store
 from kg.store.terms import check_iri, to_python
 
-__all__ = ["run_query", "row_type", "bind_parameters", "to_python", "list_queries",
-           "export_catalogue", "MAX_PARAMETER_LENGTH"]
+__all__ = ["run_query", "sorted_items", "LIST_SEPARATOR", "row_type", "bind_parameters",
+           "to_python", "list_queries", "export_catalogue", "MAX_PARAMETER_LENGTH"]
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: rdflib's XSD upsets doctest
 _EXAMPLE_IRI = "https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour"
@@ -64,6 +64,8 @@ def row_type(query: StoredQuery) -> type[tuple[Any, ...]]:
 
 #: the longest parameter value accepted, in characters: a name, a number or a few words.
 MAX_PARAMETER_LENGTH = 2000
+#: what joins the items of a value listed under a query's ``lists``.
+LIST_SEPARATOR = "; "
 
 
 def _checked_text(param: Parameter, value: Any) -> str:
@@ -153,5 +155,19 @@ def run_query(name: str, store: Store, **params: Any) -> list[Any]:
     query = get_query(name)
     bindings = bind_parameters(query, params)
     make = row_type(query)
-    return [make(*values)
-            for values in store.select_values(query.sparql, query.variables, bindings or None)]
+    lists = [i for i, v in enumerate(query.variables) if v in query.lists]
+    rows = store.select_values(query.sparql, query.variables, bindings or None)
+    return [make(*(sorted_items(v) if i in lists else v for i, v in enumerate(values)))
+            for values in rows]
+
+
+def sorted_items(value: Any) -> Any:
+    """A ``"; "``-joined text with its items sorted (code point order, as SPARQL's
+    ``ORDER BY`` compares strings); any other value as it is.
+
+    >>> sorted_items("lung; liver"), sorted_items(None)
+    ('liver; lung', None)
+    """
+    if not isinstance(value, str) or LIST_SEPARATOR not in value:
+        return value
+    return LIST_SEPARATOR.join(sorted(value.split(LIST_SEPARATOR)))
