@@ -277,11 +277,14 @@ VIRTUOSO_OPEN = {
     "cohort": "no vessel of origin: a join of two sub-selects that each follow "
               "rdfs:subClassOf* loses the rows",
     "cross-case-reference-violation": "reports each case's own nodes as foreign",
-    "literature-statements": "returns one row with its four list sub-selects together "
-                             "(any three give the right rows)",
+    "literature-statements": "returns one row in some runs and every row in others, with its "
+                             "four list sub-selects together (any three give the right rows)",
     "provenance-of-fact": "error SQ156 (internal optimized compiler error) compiling the "
                           "citation sub-select joined on a publication bound in a UNION",
 }
+
+#: of those, the ones whose answer on Virtuoso changes from run to run (not strict xfails).
+VIRTUOSO_UNSTABLE = {"literature-statements"}
 
 
 def _sorted(rows: list) -> list:
@@ -299,7 +302,8 @@ def _server_runs() -> list:
         for server in ("oxigraph", "jena", "virtuoso"):
             marks = [pytest.mark.server] + ([pytest.mark.java] if server == "jena" else [])
             if server == "virtuoso" and name in VIRTUOSO_OPEN:
-                marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_OPEN[name]))
+                marks.append(pytest.mark.xfail(strict=name not in VIRTUOSO_UNSTABLE,
+                                               reason=VIRTUOSO_OPEN[name]))
             label = "-".join(params.values()) or "defaults"
             runs.append(pytest.param(name, params, server, marks=marks,
                                      id=f"{server}-{name}-{label}"))
