@@ -547,7 +547,7 @@ def measure_web(n: int, work: Path, seed: int) -> dict[str, Any]:
         client = create_app(site, endpoint).test_client()
         last = max(1, -(-len(site.records) // 50))
         questions = [f"/questions/{q.name}?run=1" for q in list_queries()
-                     if all(p.default is not None for p in q.params)]
+                     if q.defaults is not None]
         for route in dict.fromkeys([*WEB_ROUTES, *questions]):
             url = route.format(case=site.records[0].case_id, last=last)
             times, statuses, size = [], set(), 0

@@ -261,7 +261,7 @@ def test_a_mistyped_store_path_is_refused_not_created(tmp_path) -> None:  # type
 
 #: (query, parameters): every stored query with its defaults, and the parameters that
 #: choose another path through it
-RUNS = [(q.name, {}) for q in list_queries() if all(p.default is not None for p in q.params)]
+RUNS = [(q.name, {}) for q in list_queries() if q.defaults is not None]
 RUNS += [("cases-involving-structure", {"structure": "right atrium"}),
          ("cases-involving-structure", {"structure": "UBERON:0001072"}),
          ("literature-statements", {"about": "inferior vena cava"}),

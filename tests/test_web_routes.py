@@ -203,8 +203,7 @@ def test_question_runs_from_its_form(client: FlaskClient) -> None:
     assert "lms-femoral-vein-c1" not in cases
 
 
-@pytest.mark.parametrize("query", [q.name for q in list_queries() if not
-                                   any(p.required for p in q.params)])
+@pytest.mark.parametrize("query", [q.name for q in list_queries() if q.defaults is not None])
 def test_every_stored_question_answers(client: FlaskClient, query: str) -> None:
     _page(client, f"/questions/{query}?run=1")
 

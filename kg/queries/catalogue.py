@@ -117,6 +117,18 @@ class StoredQuery:
         return QUERY[self.name]
 
     @property
+    def defaults(self) -> dict[str, str] | None:
+        """The parameter values it runs with when none is given; ``None`` when a parameter
+        has no default (a value must be given).
+
+        >>> get_query("cohort").defaults, get_query("provenance-of-fact").defaults
+        ({}, None)
+        """
+        if any(p.default is None for p in self.params):
+            return None
+        return {p.name: str(p.default) for p in self.params}
+
+    @property
     def body(self) -> str:
         """The SPARQL text without the ``#+`` header lines."""
         lines = self.sparql.splitlines()

@@ -233,8 +233,7 @@ class Site:
         """Start answering, in a background thread, every stored question that needs no
         value from the visitor (each parameter has a default), in this process and without
         a time limit; the answers are kept in :attr:`answers`."""
-        questions = [(q.name, {p.name: cast(str, p.default) for p in q.params})
-                     for q in list_queries() if all(p.default is not None for p in q.params)]
+        questions = [(q.name, q.defaults) for q in list_queries() if q.defaults is not None]
         return self.answers.warm(questions, lambda name, params: run_query(
             name, self.graph.store, **params))
 
