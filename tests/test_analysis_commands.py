@@ -204,8 +204,8 @@ def test_build_keeps_the_record_and_export_caches(tmp_path: Path,
     store = tmp_path / "store"
     build_store(store, cases, reason=False)
     gathered = _opened(store, facts_module.gather_facts)  # from the store's triples
-    monkeypatch.setattr(cache, "extract_records", _no_extraction)
-    monkeypatch.setattr(facts_module, "gather_facts", _no_extraction)
+    monkeypatch.setattr(cache.RECORDS, "extract", _no_extraction)
+    monkeypatch.setattr(facts_module.FACTS, "extract", _no_extraction)
     records = _cached(store)
     assert records["lms-ivc-two-cases-c1"].age_years == 60
     facts = {f.id: f for f in _opened(store, facts_module.load_facts)}
@@ -222,8 +222,8 @@ def test_build_keeps_the_record_and_export_caches(tmp_path: Path,
     stats = build_store(store, cases, reason=False)
     if not stats.full:  # (a full build only if the ontology or a publication changed meanwhile)
         assert (stats.parsed, stats.removed) == (1, 1)
-    monkeypatch.setattr(cache, "extract_records", _no_extraction)
-    monkeypatch.setattr(facts_module, "gather_facts", _no_extraction)
+    monkeypatch.setattr(cache.RECORDS, "extract", _no_extraction)
+    monkeypatch.setattr(facts_module.FACTS, "extract", _no_extraction)
     records = _cached(store)
     assert sorted(records) == ["lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"]
     assert records["lms-ivc-two-cases-c1"].age_years == 61

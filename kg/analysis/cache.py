@@ -29,6 +29,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Generic, TypeVar
@@ -124,15 +125,10 @@ class CaseTable(Generic[Item]):
             db.close()
 
 
-def _record_id(record: CaseRecord) -> str:
-    return record.case_id
-
-
 #: the analysis records (table ``analysis_records``).
 RECORDS: CaseTable[CaseRecord] = CaseTable(
-    "analysis_records", "analysis-records", (records_module, timeline_module), _record_id,
-    CaseRecord.as_row, CaseRecord.from_row,
-    lambda store: extract_records(store))  # looked up when called (tests replace it)
+    "analysis_records", "analysis-records", (records_module, timeline_module),
+    attrgetter("case_id"), CaseRecord.as_row, CaseRecord.from_row, extract_records)
 
 
 def save_records(db: sqlite3.Connection, records: Iterable[CaseRecord],

@@ -22,6 +22,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from kg.analysis import records as records_module
@@ -183,16 +184,12 @@ def gather_facts(store: Store, cases: Sequence[str] | None = None) -> list[CaseF
             for graph in track(sorted(triples), "coding each case's facts")]
 
 
-def _facts_id(facts: CaseFacts) -> str:
-    return facts.id
-
-
 #: the export facts in the build's cache (table ``export_facts``, see
 #: :class:`kg.analysis.cache.CaseTable`): the build writes them beside the records.
 FACTS: CaseTable[CaseFacts] = CaseTable(
     "export_facts", "export-facts",
-    (records_module, timeline_module, sys.modules[__name__], codes_module), _facts_id,
-    CaseFacts.as_row, CaseFacts.from_row, lambda store: gather_facts(store))
+    (records_module, timeline_module, sys.modules[__name__], codes_module), attrgetter("id"),
+    CaseFacts.as_row, CaseFacts.from_row, gather_facts)
 
 
 def load_facts(store: Store) -> list[CaseFacts]:
