@@ -31,7 +31,7 @@ from kg.queries.catalogue import (
     load_catalogue,
     parse_query_file,
 )
-from kg.queries.run import bind_parameters, row_type, to_python
+from kg.queries.run import LINE_SEPARATOR, bind_parameters, row_type, sorted_items, to_python
 from kg.resources import query_files
 from kg.store.sparql import query_variables
 
@@ -140,22 +140,37 @@ def test_a_list_must_be_a_result_variable(tmp_path: Path):
     assert caught.value.file == str(path)
 
 
-#: "; "-joined results whose items are free text that may hold "; " itself: not sorted.
-FREE_TEXT = {("provenance-of-fact", "sourceLocation"), ("provenance-of-fact", "curationNote"),
-             ("literature-statements", "sourceLocation")}
+def _joined(query: StoredQuery, separator: str) -> set[str]:
+    """The variables GROUP_CONCAT makes with ``separator``."""
+    return set(re.findall(rf'GROUP_CONCAT\((?:DISTINCT )?[^;]+; SEPARATOR="{separator}"\) AS '
+                          rf'\?(\w+)', query.sparql))
 
 
-def test_every_group_concat_result_is_a_sorted_list():
-    """A ``"; "``-joined result (GROUP_CONCAT, also under another name) is declared under
-    ``lists`` so that run_query sorts its items, unless its items are free text."""
+def test_every_group_concat_result_is_sorted_by_the_client():
+    """A ``"; "``-joined result (also under another name) is declared under ``lists`` and a
+    line-joined one (free text, which may hold "; " itself) under ``lines``, so that
+    run_query sorts their items."""
+    free_text = {("provenance-of-fact", "sourceLocation"), ("provenance-of-fact", "curationNote"),
+                 ("literature-statements", "sourceLocation")}
     for query in load_catalogue().values():
-        joined = set(re.findall(r'GROUP_CONCAT\((?:DISTINCT )?\S+; SEPARATOR="; "\) AS \?(\w+)',
-                                query.sparql))
-        kept = {v for v in joined & set(query.variables) if (query.name, v) not in FREE_TEXT}
-        assert kept <= set(query.lists), query.name
-        assert not {(query.name, v) for v in query.lists} & FREE_TEXT
-        if query.name != "provenance-of-fact":
-            assert bool(joined) == bool(query.lists), query.name
+        listed = _joined(query, "; ")
+        assert listed & set(query.variables) <= set(query.lists), query.name
+        assert bool(listed) == bool(query.lists), query.name
+        assert _joined(query, r"\\n") == set(query.lines), query.name
+        assert {(query.name, v) for v in query.lines} == {
+            (name, v) for name, v in free_text if name == query.name}
+
+
+def test_header_lines_are_read_and_sorted_by_the_client(tmp_path: Path):
+    path = write_query(tmp_path, "notes", """
+        #+ summary: Notes of a node
+        #+ lines:
+        #+   - notes
+        SELECT (GROUP_CONCAT(?n; SEPARATOR="\\n") AS ?notes) WHERE { ?s ?p ?n }
+        """)
+    query = parse_query_file(path)
+    assert (query.lines, query.lists) == (("notes",), ())
+    assert sorted_items("p. 2; Fig. 1\nabstract", LINE_SEPARATOR) == "abstract\np. 2; Fig. 1"
 
 
 def test_undeclared_parameter_variable_is_refused(tmp_path: Path):

@@ -80,6 +80,8 @@ BREAKS = [
     ("empty description", 5, r"(:patient a obo:NCBITaxon_9606 ;)", r'\1 vlms:description "" ;'),
     ("description with a language", 6, r"(:patient a obo:NCBITaxon_9606 ;)",
      r'\1 vlms:description "a patient"@en ;'),
+    ("curation note on two lines", 4, r"(:patient a obo:NCBITaxon_9606 ;)",
+     r'\1 vlms:curationNote "Age as printed.\\nSex implied." ;'),
     ("complication before its operation", 7, r"(vlms:followsProcedure :operation)",
      r"\1 ; vlms:observedIn :admission"),
     ("blank node as a structure", 8, r"vlms:arisesFrom :\w+",

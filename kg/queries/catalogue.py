@@ -1,13 +1,15 @@
 """The catalogue of stored SPARQL queries (``queries/*.rq``).
 
 Each file is one question. A grlc-style header of ``#+`` comment lines (so the file stays
-valid SPARQL) gives its summary, description, tags, lists and parameters::
+valid SPARQL) gives its summary, description, tags, lists, lines and parameters::
 
     #+ summary: One row per case
     #+ tags:
     #+   - cohort
     #+ lists:
     #+   - margin
+    #+ lines:
+    #+   - curationNote
     #+ params:
     #+   - name: structure
     #+     type: string
@@ -24,7 +26,9 @@ inside a sub-query, which would not see it. Parameters are not among the result
 ``lists`` names the result variables whose values are items joined with ``"; "``
 (``GROUP_CONCAT``): SPARQL leaves the order of a ``GROUP_CONCAT`` to the engine (Virtuoso
 does not always keep the order of a sorted sub-select), so :func:`kg.queries.run.run_query`
-sorts their items, and every server gives the same text.
+sorts their items, and every server gives the same text. ``lines`` does the same for free
+text, which may hold ``"; "`` itself: its items are joined with a line break (the shapes keep
+notes and source locations on one line).
 
 >>> catalogue = load_catalogue()
 >>> "cohort" in catalogue
@@ -72,7 +76,7 @@ PARAMETER_PREFIX = "_"
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _KEY = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_]*):(?:\s+(?P<value>.*))?$")
-_TOP_KEYS = ("summary", "description", "tags", "lists", "params")
+_TOP_KEYS = ("summary", "description", "tags", "lists", "lines", "params")
 _PARAM_KEYS = ("name", "type", "default", "description")
 _RESERVED = ("name", "store")
 
@@ -111,6 +115,9 @@ class StoredQuery:
     params: tuple[Parameter, ...] = field(default=())
     lists: tuple[str, ...] = ()
     """Result variables whose values are items joined with ``"; "``, sorted by the client."""
+    lines: tuple[str, ...] = ()
+    """Result variables whose values are free-text items joined with line breaks, sorted by
+    the client."""
 
     @property
     def iri(self) -> URIRef:
@@ -178,9 +185,9 @@ def _parse_header(text: str, path: Path) -> dict[str, Any]:
                 "" if key in ("summary", "description") else [])
         elif key in ("summary", "description") and isinstance(header[key], str):
             header[key] = f"{header[key]} {content}".strip()
-        elif key in ("tags", "lists", "params") and content.startswith("- "):
+        elif key in ("tags", "lists", "lines", "params") and content.startswith("- "):
             entry = content[2:].strip()
-            if key in ("tags", "lists"):
+            if key in ("tags", "lists", "lines"):
                 header[key].append(_unquote(entry))
                 continue
             match = _KEY.match(entry)
@@ -202,7 +209,7 @@ def _parse_header(text: str, path: Path) -> dict[str, Any]:
                            f"use the fields {', '.join(_PARAM_KEYS)}")
         else:
             raise fail(number, f"cannot read header line {content!r}",
-                       "indent list items under 'tags:', 'lists:' or 'params:' as "
+                       "indent list items under 'tags:', 'lists:', 'lines:' or 'params:' as "
                        "'  - value'")
     return header
 
@@ -257,11 +264,12 @@ def parse_query_file(path: Path) -> StoredQuery:
         raise InputError(f"declared parameters {unused} are not used in the query",
                          file=str(path), hint="use them as ?_<name> or remove them")
     projected = [v.value for v in parsed.variables]
-    lists = tuple(header.get("lists", []))
-    if set(lists) - set(projected):
-        unknown = ", ".join(sorted(set(lists) - set(projected)))
-        raise InputError(f"lists {unknown} are not result variables of the query",
-                         file=str(path), hint="name projected variables under '#+ lists:'")
+    joined = {key: tuple(header.get(key, [])) for key in ("lists", "lines")}
+    for key, names in joined.items():
+        if set(names) - set(projected):
+            unknown = ", ".join(sorted(set(names) - set(projected)))
+            raise InputError(f"{key} {unknown} are not result variables of the query",
+                             file=str(path), hint=f"name projected variables under '#+ {key}:'")
     return StoredQuery(
         name=path.stem,
         path=path,
@@ -271,7 +279,8 @@ def parse_query_file(path: Path) -> StoredQuery:
         variables=tuple(v for v in projected if v not in declared),
         tags=tuple(header.get("tags", [])),
         params=params,
-        lists=lists,
+        lists=joined["lists"],
+        lines=joined["lines"],
     )
 
 

@@ -37,8 +37,9 @@ from kg.queries.catalogue import Parameter, StoredQuery, export_catalogue, get_q
 from kg.store.base import Store
 from kg.store.terms import check_iri, to_python
 
-__all__ = ["run_query", "sorted_items", "LIST_SEPARATOR", "row_type", "bind_parameters",
-           "to_python", "list_queries", "export_catalogue", "MAX_PARAMETER_LENGTH"]
+__all__ = ["run_query", "sorted_items", "LIST_SEPARATOR", "LINE_SEPARATOR", "row_type",
+           "bind_parameters", "to_python", "list_queries", "export_catalogue",
+           "MAX_PARAMETER_LENGTH"]
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # plain: rdflib's XSD upsets doctest
 _EXAMPLE_IRI = "https://w3id.org/vlmskg/case/lms-ivc-two-cases-c1/tumour"
@@ -66,6 +67,8 @@ def row_type(query: StoredQuery) -> type[tuple[Any, ...]]:
 MAX_PARAMETER_LENGTH = 2000
 #: what joins the items of a value listed under a query's ``lists``.
 LIST_SEPARATOR = "; "
+#: what joins the items of a value listed under a query's ``lines`` (free text).
+LINE_SEPARATOR = "\n"
 
 
 def _checked_text(param: Parameter, value: Any) -> str:
@@ -155,19 +158,32 @@ def run_query(name: str, store: Store, **params: Any) -> list[Any]:
     query = get_query(name)
     bindings = bind_parameters(query, params)
     make = row_type(query)
-    lists = [i for i, v in enumerate(query.variables) if v in query.lists]
+    separators = {**{v: LIST_SEPARATOR for v in query.lists},
+                  **{v: LINE_SEPARATOR for v in query.lines}}
+    joined = [(i, separators[v]) for i, v in enumerate(query.variables) if v in separators]
     rows = store.select_values(query.sparql, query.variables, bindings or None)
-    return [make(*(sorted_items(v) if i in lists else v for i, v in enumerate(values)))
-            for values in rows]
+    result = []
+    for values in rows:
+        cells = list(values)
+        for i, separator in joined:
+            cells[i] = sorted_items(cells[i], separator)
+        result.append(make(*cells))
+    return result
 
 
-def sorted_items(value: Any) -> Any:
-    """A ``"; "``-joined text with its items sorted (code point order, as SPARQL's
-    ``ORDER BY`` compares strings); any other value as it is.
+def sorted_items(value: Any, separator: str = LIST_SEPARATOR) -> Any:
+    r"""A ``separator``-joined text with its items sorted (code point order, as SPARQL's
+    ``ORDER BY`` compares strings); an empty text, a list of no items, as ``None`` (Virtuoso
+    gives ``""`` for the ``GROUP_CONCAT`` of nothing but unbound values, Oxigraph and Jena
+    leave it unbound); any other value as it is.
 
-    >>> sorted_items("lung; liver"), sorted_items(None)
-    ('liver; lung', None)
+    >>> sorted_items("lung; liver"), sorted_items(None), sorted_items("")
+    ('liver; lung', None, None)
+    >>> sorted_items("p. 2; Fig. 1\nabstract", LINE_SEPARATOR)
+    'abstract\np. 2; Fig. 1'
     """
-    if not isinstance(value, str) or LIST_SEPARATOR not in value:
+    if value == "":
+        return None
+    if not isinstance(value, str) or separator not in value:
         return value
-    return LIST_SEPARATOR.join(sorted(value.split(LIST_SEPARATOR)))
+    return separator.join(sorted(value.split(separator)))
