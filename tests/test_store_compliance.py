@@ -279,8 +279,6 @@ VIRTUOSO_OPEN = {
     "cross-case-reference-violation": "reports each case's own nodes as foreign",
     "literature-statements": "returns one row in some runs and every row in others, with its "
                              "four list sub-selects together (any three give the right rows)",
-    "provenance-of-fact": "error SQ156 (internal optimized compiler error) compiling the "
-                          "citation sub-select joined on a publication bound in a UNION",
 }
 
 #: of those, the ones whose answer on Virtuoso changes from run to run (not strict xfails).
