@@ -43,6 +43,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from kg.errors import EndpointError, InputError, KGError, QueryError
+from kg.store.auth import challenge_answer, credentials_refused
 from kg.store.base import Bindings, Row, Store
 from kg.store.embedded import parse_ntriples
 from kg.store.sparql import GRAPH_SIZES, bind_values, sizes_from_rows
@@ -124,6 +125,7 @@ class RemoteStore(Store):
         self.graph_store = graph_store or default_graph_store(endpoint)
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self._credentials = credentials(endpoint)
+        self._credentials_checked = False
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r}, graph_store={self.graph_store!r})"
@@ -263,10 +265,20 @@ class RemoteStore(Store):
         separator = "&" if "?" in self.graph_store else "?"
         url = self.graph_store + separator + urllib.parse.urlencode({"graph": graph})
         opener = self._opener(self.graph_store)
+        if self._credentials and not self._credentials_checked:
+            if credentials_refused(url, self._credentials, self.timeout):
+                raise self._http_error(self.graph_store, 401, "")
+            self._credentials_checked = True
 
         def put() -> None:
             request = urllib.request.Request(url, data=body, method="PUT", headers={
                 "Content-Type": "application/n-triples", "User-Agent": _AGENT})
+            # answered before the body is sent: a server that refuses a large body at once
+            # breaks the pipe before its challenge can be read (kg.store.auth)
+            answer = self._credentials and challenge_answer(request, self._credentials,
+                                                            self.timeout)
+            if answer:
+                request.add_unredirected_header("Authorization", answer)
             with opener.open(request, timeout=self.timeout) as response:
                 response.read()
 
