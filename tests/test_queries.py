@@ -25,6 +25,7 @@ from kg.queries.catalogue import list_queries
 from kg.queries.run import run_query
 from kg.resources import case_files
 from kg.store import EmbeddedStore, Store
+from tests.fixtures.planted import PLANTED, PLANTED_FAULTS, planted_triples
 
 FEMORAL, IVC1, IVC2 = "lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"
 SEED_PUBLICATIONS = {"lms-femoral-vein", "lms-ivc-two-cases"}
@@ -363,65 +364,17 @@ def test_shipped_data_has_no_violations(store: Store, name: str):
     assert run_query(name, store) == []
 
 
-PLANTED = "https://w3id.org/vlmskg/case/planted-c1"
-PLANTED_PREFIXES = f"""
-@prefix : <{PLANTED}/> .
-@prefix vlms: <https://w3id.org/vlmskg/vocab/> .
-@prefix obo: <http://purl.obolibrary.org/obo/> .
-@prefix pub: <{PUBLICATION}> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
-# One small faulty case graph per quality check, and the rows the check must return.
-PLANTED_FAULTS = {
-    "undeclared-term-violation": (
-        f"<{PLANTED}> a vlms:Case ; vlms:hasTumor :tumour . :tumour vlms:grade vlms:HighGrad .",
-        {(PLANTED, "https://w3id.org/vlmskg/vocab/hasTumor", "property"),
-         (PLANTED, "https://w3id.org/vlmskg/vocab/HighGrad", "value")}),
-    "metastasis-at-primary-site-violation": (
-        f"""<{PLANTED}> a vlms:Case ; vlms:hasTumour :tumour ; vlms:hasFinding :metastasis .
-        :tumour vlms:arisesFrom :ivcWall . :ivcWall obo:BFO_0000050 :ivc .
-        :metastasis a vlms:Metastasis ; vlms:presence vlms:Present ; vlms:site :ivc .""",
-        {(PLANTED, f"{PLANTED}/metastasis", f"{PLANTED}/ivc", f"{PLANTED}/ivcWall")}),
-    "event-order-violation": (
-        f"""<{PLANTED}> a vlms:Case ; vlms:hasEvent :discharge , :operation .
-        :operation vlms:timelinePosition 7 .
-        :discharge vlms:timelinePosition 5 ; vlms:hasTiming :timing .
-        :timing vlms:relativeTo :operation ; vlms:temporalRelation vlms:After .""",
-        {(PLANTED, f"{PLANTED}/discharge", 5, "After", f"{PLANTED}/operation", 7)}),
-    "case-without-source-violation": (
-        f"""<{PLANTED}> a vlms:Case .
-        <{CASE}planted-c2> a vlms:Case ; vlms:reportedIn pub:lms-femoral-vein ;
-            vlms:caseNumberInSource 2 .
-        <{CASE}synthetic-c1> a vlms:Case , vlms:SyntheticCase .""",
-        {(PLANTED, "no vlms:caseNumberInSource"), (PLANTED, "no vlms:reportedIn"),
-         (f"{CASE}planted-c2", "not described in the named graph of its own IRI")}),
-    "timing-unit-violation": (
-        """:timing vlms:amount 3 ; vlms:timeUnit vlms:Fortnight . :bare vlms:amount 2 .""",
-        {(f"{PLANTED}/bare", 2, None),
-         (f"{PLANTED}/timing", 3, "https://w3id.org/vlmskg/vocab/Fortnight")}),
-    "asserted-defined-class-violation": (
-        ":tumour a obo:NCIT_C3158 , vlms:InferiorVenaCavaLeiomyosarcoma .",
-        {(PLANTED, f"{PLANTED}/tumour",
-          "https://w3id.org/vlmskg/vocab/InferiorVenaCavaLeiomyosarcoma")}),
-    "cross-case-reference-violation": (
-        f":timing vlms:relativeTo <{CASE}{IVC1}/operation> .",
-        {(PLANTED, f"{CASE}{IVC1}/operation")}),
-}
-
-
 def test_every_quality_check_has_a_planted_fault():
     assert set(PLANTED_FAULTS) == set(VIOLATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(PLANTED_FAULTS))
 def test_quality_check_finds_its_planted_fault(name: str, dataset: ox.Store):
-    turtle, expected = PLANTED_FAULTS[name]
     copy = ox.Store()
     copy.extend(dataset)
     graph = ox.NamedNode(PLANTED)
-    copy.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                for t in ox.parse((PLANTED_PREFIXES + turtle).encode(),
-                                  format=ox.RdfFormat.TURTLE))
+    copy.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in planted_triples(name))
+    expected = PLANTED_FAULTS[name][1]
     rows = run_query(name, EmbeddedStore.from_dataset(copy))
     assert {tuple(row) for row in rows} == expected
 
