@@ -26,6 +26,7 @@ from kg.queries.run import run_query
 from kg.resources import case_files
 from kg.store import EmbeddedStore, Store
 from tests.fixtures.planted import PLANTED, PLANTED_FAULTS, planted_triples
+from tests.fixtures.rows import in_one_order
 
 FEMORAL, IVC1, IVC2 = "lms-femoral-vein-c1", "lms-ivc-two-cases-c1", "lms-ivc-two-cases-c2"
 SEED_PUBLICATIONS = {"lms-femoral-vein", "lms-ivc-two-cases"}
@@ -412,13 +413,6 @@ def test_unknown_names_are_errors(store: Store):
 
 # --- the two backends agree ------------------------------------------------------------
 
-def _normalised(rows: list[Any]) -> list[tuple[Any, ...]]:
-    """Rows with joined lists sorted, since GROUP_CONCAT order is not defined."""
-    return sorted(
-        tuple("; ".join(sorted(v.split("; "))) if isinstance(v, str) else v for v in row)
-        for row in rows)
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_embedded_and_remote_stores_give_the_same_rows(name: str, dataset: ox.Store,
@@ -426,7 +420,7 @@ def test_embedded_and_remote_stores_give_the_same_rows(name: str, dataset: ox.St
     params = {"node": CASE + IVC2 + "/tumour"} if name == "provenance-of-fact" else {}
     embedded = run_query(name, EmbeddedStore.from_dataset(dataset), **params)
     remote = run_query(name, remote_store, **params)
-    assert _normalised(remote) == _normalised(embedded)
+    assert in_one_order(remote) == in_one_order(embedded)
     assert embedded or name.endswith("-violation")
 
 

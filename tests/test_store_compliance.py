@@ -25,6 +25,7 @@ from kg.queries.run import run_query
 from kg.store import EmbeddedStore, RemoteStore, Store, open_store
 from kg.store.load import load_dataset
 from tests.fixtures.planted import PLANTED, PLANTED_FAULTS, planted_triples
+from tests.fixtures.rows import in_one_order
 from tests.fixtures.server import connect, start_server
 
 PREFIXES = """PREFIX vlms: <https://w3id.org/vlmskg/vocab/>
@@ -280,10 +281,6 @@ VIRTUOSO_OPEN = {
 }
 
 
-def _sorted(rows: list) -> list:
-    return sorted(rows, key=lambda row: [(v is None, str(v)) for v in row])
-
-
 @pytest.fixture(scope="module")
 def embedded_store(dataset: ox.Store) -> EmbeddedStore:
     return EmbeddedStore.from_dataset(_copy(dataset))
@@ -306,8 +303,8 @@ def _server_runs() -> list:
 def test_stored_query_gives_the_same_rows_on_every_backend(
         name: str, params: dict[str, str], server: str, embedded_store: EmbeddedStore,
         server_stores: dict[str, RemoteStore]) -> None:
-    expected = _sorted(run_query(name, embedded_store, **params))
-    assert _sorted(run_query(name, server_stores[server], **params)) == expected
+    expected = in_one_order(run_query(name, embedded_store, **params))
+    assert in_one_order(run_query(name, server_stores[server], **params)) == expected
 
 
 def test_the_query_runs_cover_every_stored_query() -> None:
