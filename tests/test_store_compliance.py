@@ -45,13 +45,21 @@ def _copy(dataset: ox.Store) -> ox.Store:
     return copy
 
 
+def _server_marks(server: str) -> list:
+    """The marks of a test on ``server``: it needs servers, and Jena needs Java."""
+    return [pytest.mark.server] + ([pytest.mark.java] if server == "jena" else [])
+
+
+def _backends() -> list:
+    return ["embedded"] + [pytest.param(server, marks=_server_marks(server))
+                           for server in ("oxigraph", "jena", "virtuoso")]
+
+
 #: servers started once per session: which of them hold the built graph unchanged
 _CLEAN: set[str] = set()
 
 
-@pytest.fixture(params=["embedded", pytest.param("oxigraph", marks=pytest.mark.server),
-                        pytest.param("jena", marks=[pytest.mark.server, pytest.mark.java]),
-                        pytest.param("virtuoso", marks=pytest.mark.server)])
+@pytest.fixture(params=_backends())
 def store(request, dataset: ox.Store, tmp_path) -> Iterator[Store]:  # type: ignore[no-untyped-def]
     """A store holding the built graph, private to the test (tests may change it)."""
     name = request.param
@@ -290,7 +298,7 @@ def _server_runs() -> list:
     runs = []
     for name, params in RUNS:
         for server in ("oxigraph", "jena", "virtuoso"):
-            marks = [pytest.mark.server] + ([pytest.mark.java] if server == "jena" else [])
+            marks = _server_marks(server)
             if server == "virtuoso" and name in VIRTUOSO_OPEN:
                 marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_OPEN[name]))
             label = "-".join(params.values()) or "defaults"
@@ -311,11 +319,6 @@ def test_the_query_runs_cover_every_stored_query() -> None:
     assert {name for name, _ in RUNS} == {q.name for q in list_queries()}
 
 
-def _backends() -> list:
-    return ["embedded"] + [
-        pytest.param(server, marks=[pytest.mark.server]
-                     + ([pytest.mark.java] if server == "jena" else []))
-        for server in ("oxigraph", "jena", "virtuoso")]
 
 
 @pytest.mark.parametrize("backend", _backends())

@@ -243,9 +243,11 @@ class RemoteStore(Store):
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
         """An opener that answers the server's challenge, Basic or Digest.
 
-        Nothing is sent before the server asks: a Basic header sent up front would replace
-        the Digest answer on every retry (Virtuoso's ``/sparql-graph-crud-auth`` wants
-        Digest), so that no password could ever succeed.
+        No credentials are sent before the server asks for them: a Basic header sent up
+        front would replace the Digest answer on every retry (Virtuoso's
+        ``/sparql-graph-crud-auth`` wants Digest), so that no password could ever succeed.
+        (An upload asks first, with a ``HEAD``: :mod:`kg.store.auth`; this opener answers a
+        server that challenges only the upload itself.)
         """
         if not self._credentials:
             return urllib.request.build_opener()
