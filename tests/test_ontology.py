@@ -298,6 +298,17 @@ def test_part_of_is_transitive_with_inverse_has_part():
     assert (OBO["BFO_0000050"], OWL.inverseOf, OBO["BFO_0000051"]) in graph
 
 
+def test_sub_properties_of_involves_lie_within_two_steps():
+    """queries/cases-involving-structure.rq follows rdfs:subPropertyOf two steps down from
+    vlms:involves (Virtuoso 7.2 answers the path with '*' wrongly there)."""
+    graph = ontology()
+    below = set(graph.transitive_subjects(RDFS.subPropertyOf, VLMS.involves)) - {VLMS.involves}
+    within = {p for p in graph.subjects(RDFS.subPropertyOf, VLMS.involves)}
+    within |= {p for q in set(within) for p in graph.subjects(RDFS.subPropertyOf, q)}
+    assert below == within
+    assert {VLMS.arisesFrom, VLMS.extendsInto} <= below
+
+
 @pytest.mark.parametrize(
     ("narrow", "broad"),
     [

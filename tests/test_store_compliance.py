@@ -282,8 +282,6 @@ RUNS += [("cases-involving-structure", {"structure": "right atrium"}),
 #: queries Virtuoso 7.2 still answers differently (issue 18, open): each is expected to fail
 #: there until its wording is changed, and the test says so when it starts to pass
 VIRTUOSO_OPEN = {
-    "cases-involving-structure": "times out (SR171, 60 s): the planner starts from the "
-                                 "unbound end of rdfs:subClassOf*",
     "cohort": "no vessel of origin: a join of two sub-selects that each follow "
               "rdfs:subClassOf* loses the rows",
 }
