@@ -24,6 +24,7 @@ from kg.queries.catalogue import list_queries
 from kg.queries.run import run_query
 from kg.store import EmbeddedStore, RemoteStore, Store, open_store
 from kg.store.load import load_dataset
+from kg.store.server import OxigraphServer
 from tests.fixtures.planted import PLANTED, PLANTED_FAULTS, planted_triples
 from tests.fixtures.rows import in_one_order
 from tests.fixtures.server import connect, start_server
@@ -55,34 +56,42 @@ def _backends() -> list:
                            for server in ("oxigraph", "jena", "virtuoso")]
 
 
-#: servers started once per session: which of them hold the built graph unchanged
-_CLEAN: set[str] = set()
+#: servers shared by the tests: the graphs tests changed on each since it was loaded
+_CHANGED: dict[str, set[str]] = {}
+
+
+@pytest.fixture(scope="module")
+def oxigraph_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """One Oxigraph server for this module's ``store`` fixture (Jena and Virtuoso are
+    started once per session)."""
+    server = start_server(tmp_path_factory.mktemp("compliance") / "oxigraph")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(params=_backends())
-def store(request, dataset: ox.Store, tmp_path) -> Iterator[Store]:  # type: ignore[no-untyped-def]
-    """A store holding the built graph, private to the test (tests may change it)."""
+def store(request, dataset: ox.Store) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    """A store holding the built graph, private to the test (tests may change it): the
+    embedded store is a copy; a server gets back the graphs the last tests changed."""
     name = request.param
     if name == "embedded":
         yield EmbeddedStore.from_dataset(_copy(dataset))
         return
-    if name == "oxigraph":
-        server = start_server(tmp_path / "oxigraph")
-        try:
-            remote = RemoteStore(server.query_url, graph_store=server.store_url, retries=1)
-            assert load_dataset(remote, dataset).ok
-            yield remote
-        finally:
-            server.stop()
-        return
-    remote = connect(request.getfixturevalue(f"{name}_server"))
-    if name not in _CLEAN:  # a test changed it: load the built graph again
+    fixture = "oxigraph_shared" if name == "oxigraph" else f"{name}_server"
+    remote = connect(request.getfixturevalue(fixture))
+    if name not in _CHANGED:
         assert load_dataset(remote, dataset, prune=True).ok
-        _CLEAN.add(name)
+        _CHANGED[name] = set()
     replace = remote.replace_graph
+    for graph in sorted(_CHANGED[name]):
+        replace(graph, dataset.dump(format=ox.RdfFormat.N_TRIPLES,
+                                    from_graph=ox.NamedNode(graph)) or b"")
+    _CHANGED[name].clear()
 
     def replace_graph(graph: str, body: bytes) -> None:
-        _CLEAN.discard(name)
+        _CHANGED[name].add(graph)
         replace(graph, body)
 
     remote.replace_graph = replace_graph  # type: ignore[method-assign]
