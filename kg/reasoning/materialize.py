@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import pyoxigraph as ox
@@ -189,6 +190,13 @@ class _Property:
     transitive: bool
 
 
+@lru_cache(maxsize=2)
+def _classify_tbox(ntriples: bytes) -> bytes | None:
+    """HermiT's conclusions on an ontology, kept for the run of the process: each build
+    classifies the same ontology, and HermiT takes seconds to start."""
+    return _run_hermit(ntriples)
+
+
 class Classifier:
     """The ontology, classified by HermiT once, ready to type tumours with SPARQL."""
 
@@ -234,7 +242,7 @@ class Classifier:
         for part in sorted(parts, key=repr):
             writer.triple(f"<{_aux(part)}>", _TYPE, f"<{_OWL}Class>")
             writer.triple(f"<{_aux(part)}>", _OWL + "equivalentClass", writer.node(part))
-        inferred = _run_hermit(ontology_ntriples + b"\n" + "\n".join(writer.lines).encode())
+        inferred = _classify_tbox(ontology_ntriples + b"\n" + "\n".join(writer.lines).encode())
         if inferred is None:
             raise ReasonerError("HermiT finds the ontology inconsistent",
                                 hint="run 'vlmskg reason' to see why")
