@@ -1,6 +1,10 @@
 """vlms-kg: the open knowledge graph of vascular leiomyosarcoma.
 
->>> result = build_dataset(reason=False)
+>>> from kg.resources import case_files
+>>> seeds = [p for p in case_files() if p.suffix == ".ttl"]  # the three hand-written cases
+>>> result = build_dataset(seeds, reason=False)
+>>> result.case_ids
+('lms-femoral-vein-c1', 'lms-ivc-two-cases-c1', 'lms-ivc-two-cases-c2')
 >>> sorted(result.completeness) == sorted(result.case_ids)
 True
 """

@@ -10,9 +10,10 @@ with the shapes compiled to SPARQL (:mod:`kg.validation.compiled`) and classifie
 the materialiser (:mod:`kg.reasoning.materialize`, HermiT classifying the ontology only): the
 same files, in seconds where HermiT takes minutes, from a few hundred cases on.
 
->>> result = build_dataset(reason=False)
->>> {'lms-femoral-vein-c1', 'lms-ivc-two-cases-c1'} <= set(result.case_ids)
-True
+>>> from kg.resources import case_files
+>>> result = build_dataset(case_files()[:2], reason=False)  # two cases, no HermiT
+>>> len(result.case_ids), len(result.completeness)
+(2, 2)
 >>> "https://w3id.org/vlmskg/graph/void" in result.graph_sizes()
 True
 """

@@ -10,11 +10,12 @@ and the share of recommended checks a case meets is its completeness (0–1). An
 file is reported, not raised, and the other files are still validated.
 
 >>> from kg.resources import case_files
->>> report = validate_files(case_files())
+>>> seeds = [p for p in case_files() if p.suffix == ".ttl"]  # the three hand-written cases
+>>> report = validate_files(seeds)
 >>> report.conforms, report.exit_code
 (True, 0)
->>> sorted(report.completeness) == sorted(p.stem for p in case_files())
-True
+>>> sorted(report.completeness)
+['lms-femoral-vein-c1', 'lms-ivc-two-cases-c1', 'lms-ivc-two-cases-c2']
 >>> broken = validate_files([Path("no/such/case.ttl")])
 >>> broken.exit_code, broken.errors[0].message
 (2, 'cannot read: No such file or directory')
