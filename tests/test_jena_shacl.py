@@ -18,6 +18,7 @@ is matched among the node shapes holding a property shape with that path.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,23 +78,30 @@ def shapes_graph(shapes_file: Path) -> Graph:
     return Graph().parse(shapes_file, format="nt")
 
 
-def _data_files(folder: Path) -> dict[Path, Path]:
-    """One N-Triples data graph per file: ontology (+ publications for a case) + the file."""
-    ontology = _ntriples(ontology_files())
-    publications = ""
-    for path in PUBLICATIONS[:-1]:
-        publications += _ntriples([path])
-    files = {}
-    for path in [*CASES, *PUBLICATIONS]:
+def _data_graphs(folder: Path) -> dict[Path, list[Path]]:
+    """One data graph per file, as the N-Triples files whose union it is (the file's own
+    last): the ontology, for a case the publications it names (as the project's validator
+    gives a case those it cites), and the file itself."""
+    ontology = folder / "ontology.nt"
+    ontology.write_text(_ntriples(ontology_files()))
+    graphs, publications = {}, {}
+    for path in [*PUBLICATIONS, *CASES]:
         try:
             own = _ntriples([path])
         except KGError:  # a sheet the project cannot read: no data graph to give Jena
             continue
         data = folder / f"{path.parent.name}-{path.stem}.nt"
-        context = publications if path in CASES else ""
-        data.write_text(ontology + context + own)
-        files[path] = data
-    return files
+        data.write_text(own)
+        if path in PUBLICATIONS:
+            graphs[path] = [ontology, data]
+            if path not in PUBLICATION_FIXTURES:  # the cases see the shipped ones only
+                publications[Source.for_publication(path).graph] = data
+            continue
+        names = set(re.findall(f"<({re.escape(str(PUBLICATION))}[^>]*)>", own))
+        cited = [pub for iri, pub in publications.items()
+                 if iri in names or any(name.startswith(iri + "/") for name in names)]
+        graphs[path] = [ontology, *cited, data]
+    return graphs
 
 
 def _jena_report(shapes: Path, data: Path) -> Graph:
@@ -105,14 +113,15 @@ def _jena_report(shapes: Path, data: Path) -> Graph:
 @pytest.fixture(scope="module")
 def jena_reports(tmp_path_factory: pytest.TempPathFactory,
                  shapes_file: Path) -> dict[Path, Graph]:
-    """Jena's report for every file, all in one JVM."""
-    files = _data_files(tmp_path_factory.mktemp("jena-data"))
+    """Jena's report for every file, all in one JVM (which reads the ontology and the
+    publications once)."""
+    graphs = _data_graphs(tmp_path_factory.mktemp("jena-data"))
     out = tmp_path_factory.mktemp("jena-reports")
-    subprocess.run(jena_tools_command(["shacl", str(shapes_file), str(out),
-                                       *map(str, files.values())]),
+    arguments = [os.pathsep.join(map(str, files)) for files in graphs.values()]
+    subprocess.run(jena_tools_command(["shacl", str(shapes_file), str(out), *arguments]),
                    check=True, timeout=600, stdin=subprocess.DEVNULL, capture_output=True)
-    return {path: Graph().parse(out / f"{data.name}.report.nt", format="nt")
-            for path, data in files.items()}
+    return {path: Graph().parse(out / f"{files[-1].name}.report.nt", format="nt")
+            for path, files in graphs.items()}
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,12 @@
 // Java's source-file mode by kg/store/jena.py:
 //
 //   java -cp JENA JenaTools.java shacl SHAPES OUT_FOLDER DATA...
-//       Jena SHACL (org.apache.jena.shacl) on each data file in one JVM; each report is
+//       Jena SHACL (org.apache.jena.shacl) on each data graph in one JVM; each report is
 //       written as N-Triples to OUT_FOLDER/<data file name>.report.nt, with the data's
-//       triples leading to each blank focus node (so that the caller can name it).
+//       triples leading to each blank focus node (so that the caller can name it). A DATA
+//       argument is one file, or several joined by the path separator (':'), the last
+//       naming the report: the data graph is their union, and a file named again is read
+//       once (an ontology shared by every data graph).
 //   java -cp JENA JenaTools.java serve TDB2_FOLDER PORT
 //       A SPARQL 1.1 server on 127.0.0.1:PORT over a TDB2 database whose default graph is
 //       the union of its named graphs: /query (SPARQL protocol, JSON results, Jena's ARQ
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.apache.jena.graph.Graph;
+import org.apache.jena.graph.compose.MultiUnion;
 import org.apache.jena.graph.Node;
 import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.query.Dataset;
@@ -62,8 +66,14 @@ public class JenaTools {
     static void shacl(String[] args) throws IOException {
         Shapes shapes = Shapes.parse(RDFDataMgr.loadGraph(args[1]));
         Path out = Path.of(args[2]);
+        Map<String, Graph> read = new HashMap<>();
         for (int i = 3; i < args.length; i++) {
-            Graph data = RDFDataMgr.loadGraph(args[i]);
+            String[] files = args[i].split(java.io.File.pathSeparator);
+            MultiUnion data = new MultiUnion();
+            for (String file : files) {
+                data.addGraph(read.computeIfAbsent(file, RDFDataMgr::loadGraph));
+            }
+            String named = files[files.length - 1];
             ValidationReport report = ShaclValidator.get().validate(shapes, data);
             Graph written = GraphFactory.createDefaultGraph();
             report.getGraph().find().forEachRemaining(written::add);
@@ -81,7 +91,8 @@ public class JenaTools {
                     if (t.getSubject().isBlank()) blanks.add(t.getSubject());
                 });
             }
-            Path target = out.resolve(Path.of(args[i]).getFileName() + ".report.nt");
+            read.remove(named);  // the file of its own: not needed again
+            Path target = out.resolve(Path.of(named).getFileName() + ".report.nt");
             try (OutputStream stream = Files.newOutputStream(target)) {
                 RDFDataMgr.write(stream, written, Lang.NTRIPLES);
             }
