@@ -18,7 +18,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.api import KnowledgeGraph
-from kg.errors import InputError, ParameterError
+from kg.errors import EndpointError, InputError, ParameterError
 from kg.namespaces import case_iri
 from kg.queries.catalogue import list_queries
 from kg.queries.run import run_query
@@ -294,6 +294,12 @@ VIRTUOSO_OPEN = {
     "cohort": "no vessel of origin: a join of two sub-selects that each follow "
               "rdfs:subClassOf* loses the rows",
 }
+#: queries Virtuoso 7.2 answers right in about 10 s on its own, but that can run out of the
+#: server's time limit in the full test session (cause not found): a time-out is allowed
+#: there, different rows are not
+VIRTUOSO_SLOW = {
+    "cases-involving-structure": "about 10 s alone; can run out of time in the full session",
+}
 
 
 @pytest.fixture(scope="module")
@@ -308,6 +314,9 @@ def _server_runs() -> list:
             marks = _server_marks(server)
             if server == "virtuoso" and name in VIRTUOSO_OPEN:
                 marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_OPEN[name]))
+            if server == "virtuoso" and name in VIRTUOSO_SLOW:
+                marks.append(pytest.mark.xfail(raises=EndpointError, strict=False,
+                                               reason=VIRTUOSO_SLOW[name]))
             label = "-".join(params.values()) or "defaults"
             runs.append(pytest.param(name, params, server, marks=marks,
                                      id=f"{server}-{name}-{label}"))
