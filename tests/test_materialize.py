@@ -19,11 +19,11 @@ import pytest
 from kg import resources
 from kg.building.pipeline import BuildResult
 from kg.errors import ReasonerError
-from kg.namespaces import INFERRED_GRAPH
 from kg.reasoning.hermit import infer_case_types
 from kg.reasoning.materialize import Classifier, materialize_tumour_types
 from kg.sources.files import Source, parse_source
 from kg.synth import write_cohort
+from tests.fixtures.graph import inferred_pairs
 from tests.fixtures.vessels import VESSEL_CASES, expand, tumour_iri, vessel_ntriples
 
 VLMS = "https://w3id.org/vlmskg/vocab/"
@@ -61,9 +61,7 @@ def shipped() -> dict[str, bytes]:
 def hermit_shipped(built: BuildResult) -> list[tuple[str, str]]:
     """HermiT's classes for the shipped tumours, over the whole ABox: the session's build
     ran it, and wrote them into the inferred graph."""
-    graph = ox.NamedNode(str(INFERRED_GRAPH))
-    return sorted((q.subject.value, q.object.value)
-                  for q in built.store.quads_for_pattern(None, None, None, graph))
+    return inferred_pairs(built.store)
 
 
 @pytest.mark.java

@@ -319,16 +319,15 @@ def _ntriples(quads: list[ox.Quad]) -> bytes:
 @pytest.mark.java
 def test_hermit_infers_the_same_tumour_types_from_sheets_as_from_turtle(built):
     from kg import resources
-    from kg.namespaces import INFERRED_GRAPH
     from kg.reasoning.hermit import infer_case_types
+    from tests.fixtures.graph import inferred_pairs
 
     ontology = _ntriples([q for p in resources.ontology_files()
                           for q in parse_source(Source.for_ontology(p))])
     # from the Turtle files: HermiT's classes in the session's build (it classifies each
     # case as it would alone: tests/test_reasoner.py)
     tumours = {f"https://w3id.org/vlmskg/case/{p.stem}/tumour" for p in TURTLE}
-    by_turtle = sorted((q.subject.value, q.object.value) for q in built.store.quads_for_pattern(
-        None, None, None, ox.NamedNode(str(INFERRED_GRAPH))) if q.subject.value in tumours)
+    by_turtle = [pair for pair in inferred_pairs(built.store) if pair[0] in tumours]
     by_sheet = infer_case_types(ontology, {p.stem: _ntriples(compile_case_file(p))
                                            for p in SHIPPED_SHEETS})
     assert by_sheet == by_turtle
