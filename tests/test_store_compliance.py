@@ -291,8 +291,8 @@ RUNS += [("cases-involving-structure", {"structure": "right atrium"}),
 #: queries Virtuoso 7.2 still answers differently (issue 18, open): each is expected to fail
 #: there until its wording is changed, and the test says so when it starts to pass
 VIRTUOSO_OPEN = {
-    "cohort": "no vessel of origin: a join of two sub-selects that each follow "
-              "rdfs:subClassOf* loses the rows",
+    "cohort": "no vessel of origin, and IVC segments lost: an rdfs:subClassOf* evaluated "
+              "once per outer row answers only the first row of each class (README)",
 }
 #: queries Virtuoso 7.2 answers right in about 10 s on its own, but that can run out of the
 #: server's time limit in the full test session (cause not found): a time-out is allowed
