@@ -46,7 +46,7 @@ class Store(ABC):
 
     @abstractmethod
     def graph_sizes(self) -> dict[str, int]:
-        """Triple count of every named graph."""
+        """Triple count of every named graph in the project's namespace."""
 
     def replace_graphs(self, graphs: Iterable[tuple[str, bytes]]) -> None:
         """Replace several graphs, one at a time."""

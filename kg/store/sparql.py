@@ -1,4 +1,4 @@
-"""SPARQL text both backends share: binding values into a query, counting graphs.
+"""SPARQL text both backends share: binding values into a query, counting the project's graphs.
 
 Bindings become a ``VALUES`` block opened at the start of the query's outermost group,
 so triple patterns, ``FILTER``s and ``BIND``s of that group see them, and their terms are
@@ -18,13 +18,16 @@ from __future__ import annotations
 import re
 
 from kg.errors import ParameterError, QueryError
+from kg.namespaces import BASE
 from kg.store.base import Bindings, Row
 from kg.store.terms import sparql_term
 
 __all__ = ["GRAPH_SIZES", "bind_values", "query_variables", "sizes_from_rows"]
 
-GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-"""Triple count of every named graph, as rows ``g``, ``n``."""
+GRAPH_SIZES = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+               f'FILTER(STRSTARTS(STR(?g), "{BASE}")) }} GROUP BY ?g')
+"""Triple count of every named graph in the project's namespace, as rows ``g``, ``n`` (a
+server's own graphs, such as Virtuoso's, and other data it holds are left out)."""
 
 
 def sizes_from_rows(rows: list[Row]) -> dict[str, int]:
