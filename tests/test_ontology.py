@@ -309,6 +309,32 @@ def test_sub_properties_of_involves_lie_within_two_steps():
     assert {VLMS.arisesFrom, VLMS.extendsInto} <= below
 
 
+def _below_within(graph: Graph, cls: URIRef, steps: int) -> set[URIRef]:
+    """The classes 1 to ``steps`` rdfs:subClassOf steps below ``cls``."""
+    level, found = {cls}, set()
+    for _ in range(steps):
+        level = {narrow for broad in level for narrow in graph.subjects(RDFS.subClassOf, broad)}
+        found |= level
+    return found
+
+
+@pytest.mark.parametrize("root", [OBO["UBERON_0001981"], OBO["UBERON_0001072"],
+                                  VLMS.IVCUpperSegment, VLMS.IVCMiddleSegment,
+                                  VLMS.IVCLowerSegment])
+def test_classes_below_the_cohort_roots_lie_within_four_steps(root: URIRef) -> None:
+    """queries/cohort.rq follows rdfs:subClassOf at most four steps down from blood vessel,
+    the IVC and its segments, and between two blood-vessel classes (Virtuoso 7.2 answers
+    rdfs:subClassOf* wrongly there)."""
+    graph = ontology()
+    below = set(graph.transitive_subjects(RDFS.subClassOf, root)) - {root}
+    assert below == _below_within(graph, root, 4)
+    for broad in below:
+        assert set(graph.transitive_subjects(RDFS.subClassOf, broad)) - {broad} \
+            == _below_within(graph, broad, 4)
+    if root == OBO["UBERON_0001981"]:
+        assert {OBO["UBERON_0001072"], VLMS.CommonFemoralVein} <= below
+
+
 @pytest.mark.parametrize(
     ("narrow", "broad"),
     [
