@@ -153,6 +153,17 @@ def test_right_atrium_is_reached_by_extension_and_by_a_tumour_portion(store: Sto
     assert {row.relation for row in rows} == {"extendsInto", "portion located in"}
 
 
+def test_a_term_named_exactly_so_is_the_only_match(store: Store):
+    """'inferior vena cava' names a term: the segment terms, whose names hold those words and
+    whose sites are listed, are not matched too; 'vena' names none, so its words match."""
+    rows = run_query("cases-involving-structure", store, structure="inferior vena cava")
+    assert any("segment" in row.site for row in rows)
+    assert {row.matchedTerm for row in rows} == {"inferior vena cava"}
+    rows = run_query("cases-involving-structure", store, structure="vena")
+    assert {row.caseId for row in rows} == {IVC1, IVC2}
+    assert {row.matchedTerm for row in rows} == {"vena cava"}
+
+
 def test_ivc_cases_arise_from_the_vein_wall(store: Store):
     rows = run_query("cases-involving-structure", store, structure="inferior vena cava")
     arising = {row.caseId for row in rows if row.relation == "arisesFrom"}

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.api import KnowledgeGraph
-from kg.errors import EndpointError, InputError, ParameterError
+from kg.errors import InputError, ParameterError
 from kg.namespaces import case_iri
 from kg.queries.catalogue import list_queries
 from kg.queries.run import run_query
@@ -282,18 +282,11 @@ def test_a_mistyped_store_path_is_refused_not_created(tmp_path) -> None:  # type
 #: choose another path through it
 RUNS = [(q.name, {}) for q in list_queries() if q.defaults is not None]
 RUNS += [("cases-involving-structure", {"structure": "right atrium"}),
+         ("cases-involving-structure", {"structure": "vena"}),
          ("cases-involving-structure", {"structure": "UBERON:0001072"}),
          ("literature-statements", {"about": "inferior vena cava"}),
          ("provenance-of-fact", {"node": str(case_iri("lms-ivc-two-cases-c1")) + "/tumour"}),
          ("provenance-of-fact", {"node": "https://w3id.org/vlmskg/publication/lms-femoral-vein"})]
-
-
-#: queries Virtuoso 7.2 answers right in about 10 s on its own, but that can run out of the
-#: server's time limit in the full test session (cause not found): a time-out is allowed
-#: there, different rows are not
-VIRTUOSO_SLOW = {
-    "cases-involving-structure": "about 10 s alone; can run out of time in the full session",
-}
 
 
 @pytest.fixture(scope="module")
@@ -306,9 +299,6 @@ def _server_runs() -> list:
     for name, params in RUNS:
         for server in ("oxigraph", "jena", "virtuoso"):
             marks = _server_marks(server)
-            if server == "virtuoso" and name in VIRTUOSO_SLOW:
-                marks.append(pytest.mark.xfail(raises=EndpointError, strict=False,
-                                               reason=VIRTUOSO_SLOW[name]))
             label = "-".join(params.values()) or "defaults"
             runs.append(pytest.param(name, params, server, marks=marks,
                                      id=f"{server}-{name}-{label}"))
