@@ -9,6 +9,7 @@ import base64
 import hashlib
 import http.server
 import re
+import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -24,8 +25,10 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from kg.errors import EndpointError, KGError
 from kg.namespaces import CASE, case_iri
 from kg.store import RemoteStore, open_store
+from kg.store.jena_server import JenaServer
 from kg.store.load import dataset_graphs, load_dataset, read_dataset
 from kg.store.server import OxigraphServer, free_port
+from kg.store.virtuoso import VirtuosoServer
 
 pytestmark = pytest.mark.server
 
@@ -465,3 +468,33 @@ def test_virtuoso_without_credentials_asks_for_them(virtuoso_server, virtuoso_gr
     store = RemoteStore(virtuoso_server.query_url, graph_store=virtuoso_server.store_url)
     with pytest.raises(EndpointError, match="asks for a user name and password"):
         store.replace_graph(*virtuoso_graph)
+
+
+# -- no server starts on a port another one listens on --------------------------------------
+
+
+@pytest.mark.parametrize("port", ["port", "sql_port"])
+def test_virtuoso_on_the_port_of_a_running_one_is_refused(virtuoso_server, tmp_path,  # type: ignore[no-untyped-def]
+                                                          port: str) -> None:
+    """Started there, it used to talk to the running Virtuoso, whose /sparql answers too."""
+    taken = getattr(virtuoso_server, port)
+    second = VirtuosoServer(tmp_path / "second", **{port: taken})
+    with pytest.raises(EndpointError, match="cannot listen on this port") as caught:
+        second.start()
+    assert caught.value.endpoint == f"127.0.0.1:{taken}"
+    assert not second.running() and not (tmp_path / "second").exists()
+    assert virtuoso_server.running()
+
+
+@pytest.mark.parametrize("server", [OxigraphServer,
+                                    pytest.param(JenaServer, marks=pytest.mark.java)])
+def test_a_server_on_a_port_in_use_is_refused(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        refused = server(tmp_path / "store", port=port)
+        with pytest.raises(EndpointError, match="cannot listen on this port") as caught:
+            refused.start()
+    assert caught.value.endpoint == f"127.0.0.1:{port}"
+    assert not refused.running()

@@ -137,7 +137,8 @@ def test_serve_on_a_busy_port_is_a_clear_error(oxigraph_server, nquads: Path) ->
     done = subprocess.run([*VLMSKG, "serve", "--port", str(oxigraph_server.port),
                            "--input", str(nquads)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 3
-    assert done.stderr.startswith(f"vlmskg serve: error: {oxigraph_server.base_url}: ")
+    assert done.stderr.startswith(f"vlmskg serve: error: 127.0.0.1:{oxigraph_server.port}: "
+                                  "cannot listen on this port: ")
     assert "--port" in done.stderr and "Traceback" not in done.stderr
 
 

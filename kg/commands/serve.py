@@ -16,10 +16,11 @@ from kg.commands.load import add_dataset_arguments, dataset_from
 from kg.errors import EndpointError, KGError
 from kg.progress import task
 from kg.store.embedded import EmbeddedStore, check_store_path
+from kg.store.process import check_port
 from kg.store.server import OxigraphServer
 from kg.store.shipped import shipped_dataset
 from kg.web.endpoint import DEFAULT_TIMEOUT
-from kg.web.server import check_port, run_site
+from kg.web.server import run_site
 from kg.web.site import Site
 
 __all__ = ["register", "run"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.store.jena import jena_tools_command
-from kg.store.process import ServerProcess
+from kg.store.process import ServerProcess, check_port
 
 __all__ = ["JenaServer"]
 
@@ -45,6 +45,7 @@ class JenaServer(ServerProcess):
         """Start the server and wait until it answers a query."""
         if self.running():
             return self
+        check_port(self.host, self.port, "choose another port")
         self.location.mkdir(parents=True, exist_ok=True)
         self._launch(jena_tools_command(["serve", str(self.location), str(self.port)]))
         self._wait_until_answering("is a JDK (default-jdk-headless) installed?")

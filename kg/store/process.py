@@ -24,7 +24,7 @@ from typing import IO, Self
 
 from kg.errors import EndpointError
 
-__all__ = ["ServerProcess", "free_port"]
+__all__ = ["ServerProcess", "check_port", "free_port", "port_taken"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -32,6 +32,31 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def check_port(host: str, port: int, hint: str = "choose another --port") -> None:
+    """:class:`EndpointError` if something already listens on ``port``: it would answer in
+    place of the server about to start (another Virtuoso's ``/sparql`` would, for one)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            raise port_taken(host, port, err, hint) from err
+
+
+def port_taken(host: str, port: int, err: OSError, hint: str) -> EndpointError:
+    """The error for ``port`` refused by the system with ``err``.
+
+    >>> refused = OSError(98, "Address already in use")
+    >>> port_taken("127.0.0.1", 8890, refused, "choose another --port").where()
+    '127.0.0.1:8890: '
+    >>> port_taken("127.0.0.1", 8890, refused, "choose another --port").message
+    'cannot listen on this port: Address already in use'
+    """
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return EndpointError(f"cannot listen on this port: {err.strerror}", endpoint=where,
+                         hint=f"another server uses it; {hint}")
 
 
 class ServerProcess:

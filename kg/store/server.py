@@ -11,12 +11,11 @@ interpreter). The server answers queries over the union of its named graphs.
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 from pathlib import Path
 
-from kg.errors import EndpointError, KGError
-from kg.store.process import ServerProcess, free_port
+from kg.errors import KGError
+from kg.store.process import ServerProcess, check_port, free_port
 
 __all__ = ["OxigraphServer", "oxigraph_binary", "free_port"]
 
@@ -70,20 +69,8 @@ class OxigraphServer(ServerProcess):
         it exits or stays silent (its log is in the message)."""
         if self.running():
             return self
-        self._check_port()
+        check_port(self.host, self.port)
         self._launch(self.command())
         self._wait_until_answering("is the port already in use (choose another --port), and "
                                    "the location readable?")
         return self
-
-    def _check_port(self) -> None:
-        """:class:`EndpointError` if something already listens on the port (it would
-        answer in our server's place)."""
-        with socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((self.host, self.port))
-            except OSError as err:
-                raise EndpointError(f"cannot listen on port {self.port}: {err.strerror}",
-                                    endpoint=self.base_url,
-                                    hint="another server uses it; choose another --port") from err

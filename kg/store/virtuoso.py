@@ -26,7 +26,7 @@ import subprocess
 from pathlib import Path
 
 from kg.errors import EndpointError, KGError
-from kg.store.process import ServerProcess, free_port
+from kg.store.process import ServerProcess, check_port, free_port
 
 __all__ = ["VirtuosoServer", "virtuoso_available", "SETUP_SQL"]
 
@@ -111,10 +111,12 @@ class VirtuosoServer(ServerProcess):
         binary = shutil.which("virtuoso-t")
         if binary is None:
             raise KGError("virtuoso-t is not installed", hint=_INSTALL_HINT)
+        for port in (self.port, self.sql_port):
+            check_port(self.host, port, "choose other ports")
         new = not (self.folder / "virtuoso.db").exists()
         self.write_ini()
         self._launch([binary, "+foreground", "+configfile", str(self.ini)], cwd=self.folder)
-        self._wait_until_answering("see the log; is a port in use?")
+        self._wait_until_answering("see the log")
         if new:
             self.sql(SETUP_SQL)
         return self

@@ -1,14 +1,13 @@
 """Run the site: its read-only SPARQL endpoint, the pages' data, and waitress on one port
 until Ctrl-C or SIGTERM, then stop everything.
 
->>> check_port("127.0.0.1", free_port()) is None
-True
+>>> site_url("127.0.0.1", 7878)
+'http://127.0.0.1:7878'
 """
 
 from __future__ import annotations
 
 import signal
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -17,15 +16,15 @@ import pyoxigraph as ox
 import waitress
 
 from kg.api.graph import KnowledgeGraph
-from kg.errors import EndpointError, InputError
+from kg.errors import InputError
 from kg.progress import task
 from kg.store.embedded import EmbeddedStore
-from kg.store.server import free_port
+from kg.store.process import check_port, port_taken
 from kg.web.app import create_app
 from kg.web.endpoint import DEFAULT_TIMEOUT, QueryServer
 from kg.web.site import Site
 
-__all__ = ["check_port", "free_port", "open_site", "run_site", "site_url"]
+__all__ = ["open_site", "run_site", "site_url"]
 
 #: waitress worker threads (pages are short; a long query waits on the endpoint).
 THREADS = 6
@@ -38,19 +37,6 @@ def site_url(host: str, port: int) -> str:
     'http://[::1]:8080'
     """
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def check_port(host: str, port: int) -> None:
-    """:class:`EndpointError` when ``port`` cannot be listened on (another server uses it)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as err:
-            raise EndpointError(f"cannot listen on port {port}: {err.strerror}",
-                                endpoint=site_url(host, port),
-                                hint="another server uses it; choose another --port") from err
 
 
 def open_site(location: Path) -> Site:
@@ -93,9 +79,7 @@ def run_site(location: Path, *, host: str = "127.0.0.1", port: int = 7878,
             server = waitress.create_server(app, host=host, port=port, threads=THREADS,
                                             ident="vlms-kg")
         except OSError as err:
-            raise EndpointError(f"cannot listen on port {port}: {err.strerror}",
-                                endpoint=site_url(host, port),
-                                hint="another server uses it; choose another --port") from err
+            raise port_taken(host, port, err, "choose another --port") from err
         if ready is not None:
             ready(site_url(host, port), site)
         server.run()
