@@ -23,6 +23,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.api.graph import KnowledgeGraph
+from kg.errors import InputError
 from kg.queries.catalogue import list_queries
 from kg.store.embedded import EmbeddedStore
 from kg.web import tables
@@ -64,6 +65,17 @@ def site(web_store: Path) -> Site:
 @pytest.fixture(scope="module")
 def client(site: Site, endpoint: QueryServer) -> FlaskClient:
     return create_app(site, endpoint).test_client()
+
+
+def test_a_folder_without_a_store_is_named_in_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no store in this folder") as caught:
+        open_site(tmp_path / "missing")
+    assert caught.value.file == str(tmp_path / "missing")
+    (tmp_path / "notes.txt").write_text("not a store")
+    with pytest.raises(InputError, match="cannot read the store") as caught:
+        open_site(tmp_path)
+    assert caught.value.file == str(tmp_path) and "vlmskg build --store" in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]  # nothing written there
 
 
 def _page(client: FlaskClient, url: str, status: int = 200) -> str:

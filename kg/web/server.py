@@ -12,11 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-import pyoxigraph as ox
 import waitress
 
 from kg.api.graph import KnowledgeGraph
-from kg.errors import InputError
 from kg.progress import task
 from kg.store.embedded import EmbeddedStore
 from kg.store.process import check_port, port_taken
@@ -42,14 +40,7 @@ def site_url(host: str, port: int) -> str:
 def open_site(location: Path) -> Site:
     """The pages' data read from the store folder ``location``, opened read-only (the
     endpoint reads it too); the build's record cache there is used when current."""
-    try:
-        dataset = ox.Store.read_only(str(location))
-    except OSError as err:
-        raise InputError(f"cannot read the store: {err}", file=str(location),
-                         hint="give the folder of a store built by 'vlmskg build --store'"
-                         ) from err
-    graph = KnowledgeGraph(EmbeddedStore(location, dataset=dataset))
-    return Site(graph)
+    return Site(KnowledgeGraph(EmbeddedStore.read_only(location)))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
