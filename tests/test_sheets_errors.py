@@ -122,7 +122,7 @@ def test_a_case_with_both_a_turtle_file_and_a_sheet_is_an_error(tmp_path, capsys
     (GOOD.replace("case number: 1\n", "").encode(), "no 'case number'"),
     (b"", "the file is empty"),
     (b"\xff\xfe\x00bad", "not UTF-8"),
-    (b"- just\n- a list\n", "expected a mapping"),
+    (b"- just\n- a list\n", "the sheet should be a mapping"),
 ])
 def test_unreadable_or_incomplete_sheets(tmp_path, content, words):
     path = tmp_path / "lms-ivc-two-cases-c1.yaml"

@@ -34,7 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.namespaces import CASE, PUBLICATION
-from kg.sheets.loader import FieldPath, SheetError, check_keys, load_sheet
+from kg.sheets.loader import FieldPath, SheetError, as_list, as_mapping, check_keys, load_sheet
 from kg.sheets.terms import OBO, VLMS, Term, TermIndex, term_index
 from kg.sheets.timing import UNIT_IRIS, TimeValue, parse_time
 
@@ -349,25 +349,10 @@ def _number(value: Any, field: FieldPath, *, integer: bool = False,
     return number
 
 
-def _list(value: Any, field: FieldPath) -> list[Any]:
-    if value is None:
-        raise SheetError("empty list", field=field,
-                         hint="give at least one item, or leave the field out")
-    return value if isinstance(value, list) else [value]
-
-
-def _mapping(value: Any, field: FieldPath, keys: Sequence[str]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SheetError(f"expected a mapping (key: value lines), found {value!r}", field=field,
-                         hint="indent the fields of this section under it, each as 'key: value'")
-    check_keys(value, keys, field)
-    return value
-
-
 def _item(value: Any, field: FieldPath, keys: Sequence[str], short: str) -> dict[str, Any]:
     """A list item: a mapping, or a bare value standing for its ``short`` key."""
     if isinstance(value, dict):
-        return _mapping(value, field, keys)
+        return as_mapping(value, field, keys)
     return {short: value}
 
 
@@ -391,7 +376,7 @@ def compile_case_file(path: Path | str) -> list[ox.Quad]:
 
 def _compile(sheet: Any, case_id: str, index: TermIndex) -> list[ox.Quad]:
     c = _Compiler(case_id, index)
-    top = _mapping(sheet, (), CASE_KEYS)
+    top = as_mapping(sheet, (), CASE_KEYS)
     for required in ("publication", "case number"):
         if required not in top:
             raise SheetError(f"the sheet has no '{required}'", field=(),
@@ -448,7 +433,7 @@ def _compile(sheet: Any, case_id: str, index: TermIndex) -> list[ox.Quad]:
 def _patient(c: _Compiler, patient: ox.NamedNode, value: Any) -> str:
     if value is None:
         return ""
-    data = _mapping(value, ("patient",), SECTION_KEYS["patient"])
+    data = as_mapping(value, ("patient",), SECTION_KEYS["patient"])
     words = ""
     sex = None
     if "sex" in data:
@@ -475,7 +460,7 @@ def _sides(c: _Compiler, data: dict[str, Any], field: FieldPath) -> str | None:
 
 
 def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
-    data = _mapping(value, ("tumour",), SECTION_KEYS["tumour"])
+    data = as_mapping(value, ("tumour",), SECTION_KEYS["tumour"])
     field: FieldPath = ("tumour",)
     c.provenance(tumour, data, field)
     vessel_name = None
@@ -500,7 +485,7 @@ def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
                                  field=(*field, "vessel certainty"),
                                  hint="write 'uncertain' (and a note), or leave it out")
             c.lit(tumour, "curationNote", "The source leaves the vessel of origin uncertain.")
-    for n, word in enumerate(_list(data.get("segment", []), (*field, "segment"))):
+    for n, word in enumerate(as_list(data.get("segment", []), (*field, "segment"))):
         key = str(word).strip().lower()
         if key not in _SEGMENTS:
             raise SheetError(f"unknown segment '{word}'", field=(*field, "segment", n),
@@ -515,18 +500,18 @@ def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
         segment = c.structure(segment_term)
         c.add(segment, _PART_OF.value, vessel)
         c.add(tumour, "involves", segment)
-    for n, word in enumerate(_list(data.get("growth", []), (*field, "growth"))):
+    for n, word in enumerate(as_list(data.get("growth", []), (*field, "growth"))):
         c.add(tumour, "growthPattern", c.term(word, "growth", (*field, "growth", n)).iri)
     for key, prop in (("extends into", "extendsInto"), ("adjacent to", _ADJACENT.value)):
-        for n, word in enumerate(_list(data.get(key, []), (*field, key))):
+        for n, word in enumerate(as_list(data.get(key, []), (*field, key))):
             c.add(tumour, prop, c.site(word, (*field, key, n)))
     if "grade" in data:
         c.add(tumour, "grade", c.term(data["grade"], "grade", (*field, "grade")).iri)
-    for n, item in enumerate(_list(data.get("size", []), (*field, "size"))):
+    for n, item in enumerate(as_list(data.get("size", []), (*field, "size"))):
         _size(c, tumour, item, (*field, "size", n))
     if "mitoses" in data:
         sub = (*field, "mitoses")
-        mit = _mapping(data["mitoses"], sub, ITEM_KEYS["mitoses"])
+        mit = as_mapping(data["mitoses"], sub, ITEM_KEYS["mitoses"])
         node = c.node("mitoticCount")
         c.typed(node, "MitoticCount")
         if "per 10 HPF" not in mit:
@@ -548,7 +533,7 @@ def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
                   _pathology(c))
     if "immunohistochemistry" in data:
         sub = (*field, "immunohistochemistry")
-        markers = _mapping(data["immunohistochemistry"], sub,
+        markers = as_mapping(data["immunohistochemistry"], sub,
                            list(data["immunohistochemistry"] or {}))
         ihc = _ihc(c)
         for name, result in markers.items():
@@ -567,10 +552,10 @@ def _tumour(c: _Compiler, tumour: ox.NamedNode, value: Any) -> str | None:
 
 
 def _size(c: _Compiler, tumour: ox.NamedNode, item: Any, field: FieldPath) -> None:
-    data = _mapping(item, field, ITEM_KEYS["size"])
+    data = as_mapping(item, field, ITEM_KEYS["size"])
     if "cm" not in data:
         raise SheetError("a size needs 'cm'", field=field, hint="write {cm: [10, 8], by: MRI}")
-    dims = _list(data["cm"], (*field, "cm"))
+    dims = as_list(data["cm"], (*field, "cm"))
     if not 1 <= len(dims) <= 3:
         raise SheetError("a size has one to three dimensions", field=(*field, "cm"),
                          hint="write [10], [10, 8] or [10, 8, 6]")
@@ -639,7 +624,7 @@ def _metastasis_at_presentation(c: _Compiler, value: Any, field: FieldPath) -> N
         c.finding("metastasisAtPresentation" if present else "noMetastasisAtPresentation",
                   "Finding", _METASTASIS, present, seen)
         return
-    for n, word in enumerate(_list(value, field)):
+    for n, word in enumerate(as_list(value, field)):
         site = c.site(word, (*field, n))
         term = c.term(word, "anatomy", (*field, n))
         node = c.finding("metastasisAtPresentation" + _slug(term), "Metastasis",
@@ -651,13 +636,13 @@ def _presentation(c: _Compiler, value: Any) -> None:
     if value is None:
         return
     field: FieldPath = ("presentation",)
-    data = _mapping(value, field, SECTION_KEYS["presentation"])
+    data = as_mapping(value, field, SECTION_KEYS["presentation"])
     presentation = _presentation_event(c)
     c.provenance(presentation, data, field)
     if "incidental" in data:
         c.lit(presentation, "incidentalDiscovery", _bool(data["incidental"],
                                                          (*field, "incidental")), "boolean")
-    for n, item in enumerate(_list(data.get("symptoms", []), (*field, "symptoms"))):
+    for n, item in enumerate(as_list(data.get("symptoms", []), (*field, "symptoms"))):
         sub = (*field, "symptoms", n)
         symptom = _item(item, sub, ITEM_KEYS["symptoms"], "symptom")
         if "symptom" not in symptom:
@@ -685,7 +670,7 @@ def _presentation(c: _Compiler, value: Any) -> None:
 
 def _imaging(c: _Compiler, value: Any) -> dict[str, ox.NamedNode]:
     studies: dict[str, ox.NamedNode] = {}
-    for n, item in enumerate(_list(value or [], ("imaging",))):
+    for n, item in enumerate(as_list(value or [], ("imaging",))):
         sub: FieldPath = ("imaging", n)
         data = _item(item, sub, ITEM_KEYS["imaging"], "modality")
         if "modality" not in data:
@@ -711,7 +696,7 @@ def _imaging(c: _Compiler, value: Any) -> dict[str, ox.NamedNode]:
             if "cm" in data:
                 size = c.node(node.value[len(c.base):] + "Size")
                 c.typed(size, "SizeMeasurement")
-                dims = _list(data["cm"], (*sub, "cm"))
+                dims = as_list(data["cm"], (*sub, "cm"))
                 for m, (prop, dim) in enumerate(zip(("firstDimensionCm", "secondDimensionCm",
                                                      "thirdDimensionCm"), dims, strict=False)):
                     c.lit(size, prop, _number(dim, (*sub, "cm", m), strict_low=True), "decimal")
@@ -762,10 +747,10 @@ def _initial_diagnosis(c: _Compiler, value: Any, studies: dict[str, ox.NamedNode
     c.add(node, "diagnosedAs", c.term(data["diagnosis"], "diagnosis", (*field, "diagnosis")).iri)
     c.add(node, "diagnosisStatus", VLMS + "InitialMisdiagnosis")
     c.event(node, 40)
-    for n, word in enumerate(_list(data.get("based on", []), (*field, "based on"))):
+    for n, word in enumerate(as_list(data.get("based on", []), (*field, "based on"))):
         modality = c.term(word, "modality", (*field, "based on", n))
         c.add(node, "basedOn", studies.get(modality.iri) or _imaging_event(c, modality))
-    for n, word in enumerate(_list(data.get("treated with", []), (*field, "treated with"))):
+    for n, word in enumerate(as_list(data.get("treated with", []), (*field, "treated with"))):
         term = c.term(word, "procedure", (*field, "treated with", n))
         step = _procedure(c, term, "initialTreatment" + _slug(term), 41)
         c.add(step, "indication", node)
@@ -776,7 +761,7 @@ def _biopsy(c: _Compiler, value: Any) -> None:
     if value is None:
         return
     field: FieldPath = ("biopsy",)
-    data = _mapping(value, field, SECTION_KEYS["biopsy"])
+    data = as_mapping(value, field, SECTION_KEYS["biopsy"])
     if not _bool(data.get("given", True), (*field, "given")):
         extra = set(data) - {"given", *_PROV}
         if extra:
@@ -831,8 +816,8 @@ def _final_diagnosis(c: _Compiler, value: Any) -> None:
 
 
 def _operations(c: _Compiler, value: Any, tumour: ox.NamedNode) -> ox.NamedNode | None:
-    items = [(n, _mapping(item, ("operations", n), ITEM_KEYS["operations"]))
-             for n, item in enumerate(_list(value or [], ("operations",)))]
+    items = [(n, as_mapping(item, ("operations", n), ITEM_KEYS["operations"]))
+             for n, item in enumerate(as_list(value or [], ("operations",)))]
     marked = [n for n, item in items if "index" in item
               and _bool(item["index"], ("operations", n, "index"))]
     if len(marked) > 1:
@@ -875,15 +860,15 @@ def _operation(c: _Compiler, node: ox.NamedNode, data: dict[str, Any], field: Fi
             raise SheetError(f"unknown result '{word}'", field=(*field, "result"),
                              hint="write successful or unsuccessful (and a note)")
         c.add(node, "procedureResult", VLMS + word.capitalize())
-    for n, word in enumerate(_list(data.get("approach", []), (*field, "approach"))):
+    for n, word in enumerate(as_list(data.get("approach", []), (*field, "approach"))):
         term = c.term(word, "procedure", (*field, "approach", n))
         step = c.node(local + _slug(term))
         c.typed(step, "SurgicalProcedure", term.iri)
         c.add(step, _PART_OF.value, node)
         c.event(step, c.events[node.value].phase)
-    for n, word in enumerate(_list(data.get("resected", []), (*field, "resected"))):
+    for n, word in enumerate(as_list(data.get("resected", []), (*field, "resected"))):
         c.add(node, "resectedStructure", c.site(word, (*field, "resected", n)))
-    for n, word in enumerate(_list(data.get("en bloc", []), (*field, "en bloc"))):
+    for n, word in enumerate(as_list(data.get("en bloc", []), (*field, "en bloc"))):
         organ = c.term(word, "anatomy", (*field, "en bloc", n))
         step = c.node(local + "EnBloc" + _slug(organ))
         c.typed(step, "SurgicalProcedure", OBO + "MAXO_0000448")
@@ -893,7 +878,7 @@ def _operation(c: _Compiler, node: ox.NamedNode, data: dict[str, Any], field: Fi
         c.event(step, c.events[node.value].phase)
     if "target" in data:
         c.add(node, "targetSite", c.site(data["target"], (*field, "target")))
-    for n, item in enumerate(_list(data.get("vascular management", []),
+    for n, item in enumerate(as_list(data.get("vascular management", []),
                                    (*field, "vascular management"))):
         _vessel_management(c, node, item, (*field, "vascular management", n))
     if "margin" in data:
@@ -913,7 +898,7 @@ def _operation(c: _Compiler, node: ox.NamedNode, data: dict[str, Any], field: Fi
         timed = c.read_time(data["time"], (*field, "time"))
         c.timing(node, timed)
         c.events[node.value].months = c.months_after_index(timed)
-    for n, item in enumerate(_list(data.get("complications", []), (*field, "complications"))):
+    for n, item in enumerate(as_list(data.get("complications", []), (*field, "complications"))):
         _complication(c, node, item, (*field, "complications", n))
     c.provenance(node, data, field)
 
@@ -948,7 +933,7 @@ def _vessel_management(c: _Compiler, operation: ox.NamedNode, item: Any,
     elif target is not None and kind != "anastomosis":
         c.add(node, "targetSite", target)
     if "between" in data:
-        ends = _list(data["between"], (*field, "between"))
+        ends = as_list(data["between"], (*field, "between"))
         for n, word in enumerate(ends):
             c.add(node, "anastomosisBetween", c.site(word, (*field, "between", n)))
     if "material" in data:
@@ -1028,9 +1013,9 @@ def _pathology_events(c: _Compiler) -> None:
 
 
 def _therapy(c: _Compiler, value: Any) -> None:
-    for n, item in enumerate(_list(value or [], ("therapy",))):
+    for n, item in enumerate(as_list(value or [], ("therapy",))):
         field: FieldPath = ("therapy", n)
-        data = _mapping(item, field, ITEM_KEYS["therapy"])
+        data = as_mapping(item, field, ITEM_KEYS["therapy"])
         kind = _text(data["kind"], (*field, "kind")).lower() if "kind" in data else None
         technique = None
         if kind is not None and kind not in _THERAPY:
@@ -1063,7 +1048,7 @@ def _therapy(c: _Compiler, value: Any) -> None:
             del c.events[node.value]
         if intent:
             c.add(node, "intent", intent.iri)
-        for m, word in enumerate(_list(data.get("agents", []), (*field, "agents"))):
+        for m, word in enumerate(as_list(data.get("agents", []), (*field, "agents"))):
             c.add(node, "agent", c.term(word, "drug", (*field, "agents", m)).iri)
         details = []
         if "dose" in data:
@@ -1087,9 +1072,9 @@ def _therapy(c: _Compiler, value: Any) -> None:
 
 
 def _events(c: _Compiler, value: Any) -> None:
-    for n, item in enumerate(_list(value or [], ("events",))):
+    for n, item in enumerate(as_list(value or [], ("events",))):
         field: FieldPath = ("events", n)
-        data = _mapping(item, field, ITEM_KEYS["events"])
+        data = as_mapping(item, field, ITEM_KEYS["events"])
         kind = _text(data.get("kind", ""), (*field, "kind")).lower()
         if kind not in _EVENT_KINDS:
             raise SheetError(f"unknown event kind '{kind}'", field=(*field, "kind"),
@@ -1119,7 +1104,7 @@ def _events(c: _Compiler, value: Any) -> None:
                              "Recurrence", VLMS + "LocalRecurrence", present, seen)
             if "site" in data:
                 c.add(node, "site", c.site(data["site"], (*field, "site")))
-        for m, word in enumerate(_list(data.get("treatment", []), (*field, "treatment"))):
+        for m, word in enumerate(as_list(data.get("treatment", []), (*field, "treatment"))):
             term = c.term(word, "procedure", (*field, "treatment", m))
             step = _procedure(c, term, node.value[len(c.base):] + "Treatment" + _slug(term), 85)
             if kind == "metastasis":
@@ -1136,7 +1121,7 @@ def _follow_up(c: _Compiler, value: Any, case: ox.NamedNode) -> None:
     if value is None:
         return
     field: FieldPath = ("follow up",)
-    data = _mapping(value, field, SECTION_KEYS["follow up"])
+    data = as_mapping(value, field, SECTION_KEYS["follow up"])
     node = _last_follow_up_node(c)
     c.add(case, "lastFollowUp", node)
     if "time" in data:

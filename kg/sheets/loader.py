@@ -36,7 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from kg.errors import InputError
 
 __all__ = ["FieldPath", "SheetError", "load_sheet", "read_sheet_text", "locate", "field_name",
-           "nearest", "check_keys"]
+           "nearest", "check_keys", "as_mapping", "as_list"]
 
 #: a field's place in a sheet: mapping keys and list indexes from the top.
 FieldPath = tuple[str | int, ...]
@@ -205,3 +205,36 @@ def check_keys(mapping: dict[str, Any], allowed: Sequence[str], field: FieldPath
             hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
                     else "allowed here: " + ", ".join(allowed))
             raise SheetError(f"unknown field '{key}'", field=(*field, str(key)), hint=hint)
+
+
+def as_mapping(value: Any, field: FieldPath, keys: Sequence[str]) -> dict[str, Any]:
+    """``value`` when it is a mapping with no key outside ``keys``; else :class:`SheetError`.
+
+    >>> try:
+    ...     as_mapping([49], ("figures", 1), ["endpoint"])
+    ... except SheetError as err:
+    ...     print(err.message)
+    this item should be a mapping of 'key: value' lines, found list
+    """
+    if not isinstance(value, dict):
+        where = (f"'{field[-1]}'" if field and isinstance(field[-1], str)
+                 else "this item" if field else "the sheet")
+        raise SheetError(f"{where} should be a mapping of 'key: value' lines, found "
+                         f"{type(value).__name__}", field=field,
+                         hint="write its fields one per line under it, each as 'key: value'; "
+                              "allowed keys: " + ", ".join(keys))
+    check_keys(value, keys, field)
+    return value
+
+
+def as_list(value: Any, field: FieldPath) -> list[Any]:
+    """``value`` as a list (a single value is a list of one); :class:`SheetError` if empty.
+
+    >>> as_list("CD34", ("markers",))
+    ['CD34']
+    """
+    if value is None:
+        raise SheetError("the value is empty", field=field,
+                         hint="give at least one item, or leave the key out (left out = not "
+                              "reported)")
+    return value if isinstance(value, list) else [value]

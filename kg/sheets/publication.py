@@ -27,7 +27,6 @@ kg.sheets.loader.SheetError: field 'doi': 'doi 10.1/x' is not a DOI (fix: write 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.namespaces import PUBLICATION
-from kg.sheets.loader import FieldPath, SheetError, check_keys, load_sheet, nearest
+from kg.sheets.loader import (
+    FieldPath,
+    SheetError,
+    as_list,
+    as_mapping,
+    load_sheet,
+    nearest,
+)
 from kg.sheets.terms import OBO, VLMS, Term, TermIndex, normalize, term_index
 from kg.sheets.timing import parse_time
 
@@ -181,7 +187,7 @@ def compile_publication(sheet: Any, publication_id: str,
                          hint="name the file <first author>-<year>-<journal>-<topic>.yaml in "
                               "lower case letters, digits and '-'")
     c = _Compiler(publication_id, index or term_index())
-    top = _mapping(sheet, (), PUBLICATION_KEYS)
+    top = as_mapping(sheet, (), PUBLICATION_KEYS)
     pub = c.publication
     c.add(pub, str(_RDF_TYPE.value), _ARTICLE)
     c.add(pub, VLMS + "sourceDocument",
@@ -202,7 +208,7 @@ def compile_publication(sheet: Any, publication_id: str,
         if key in top:
             c.add(pub, prop, _literal(_text(top[key], (key,), numbers=True)))
     _identifiers(c, top)
-    for i, kind in enumerate(_list(top.get("type", []), ("type",))):
+    for i, kind in enumerate(as_list(top.get("type", []), ("type",))):
         field = ("type", i) if isinstance(top["type"], list) else ("type",)
         c.add(pub, VLMS + "publicationType",
               ox.NamedNode(c.value(kind, "PublicationTypeValues", field)))
@@ -212,7 +218,7 @@ def compile_publication(sheet: Any, publication_id: str,
     for note in _notes(top.get("note"), ("note",)):
         c.add(pub, VLMS + "curationNote", _literal(note))
     names: set[str] = set()
-    for i, item in enumerate(_list(top.get("statements", []), ("statements",))):
+    for i, item in enumerate(as_list(top.get("statements", []), ("statements",))):
         _statement(c, item, ("statements", i), i + 1, names)
     return c.quads()
 
@@ -236,7 +242,7 @@ def compile_publication_file(path: Path | str) -> list[ox.Quad]:
 def _authors(c: _Compiler, value: Any) -> None:
     if value is None:
         return
-    for position, name in enumerate(_list(value, ("authors",)), start=1):
+    for position, name in enumerate(as_list(value, ("authors",)), start=1):
         field: FieldPath = ("authors", position - 1) if isinstance(value, list) else ("authors",)
         text = _text(name, field)
         if "," in text or ";" in text:
@@ -274,7 +280,7 @@ def _identifiers(c: _Compiler, top: dict[str, Any]) -> None:
 # --- statements and figures --------------------------------------------------------------------
 
 def _statement(c: _Compiler, item: Any, field: FieldPath, number: int, names: set[str]) -> None:
-    data = _mapping(item, field, STATEMENT_KEYS)
+    data = as_mapping(item, field, STATEMENT_KEYS)
     if "text" not in data:
         raise SheetError("the statement has no 'text'", field=field,
                          hint="add text: what the publication says, in your own words")
@@ -292,19 +298,19 @@ def _statement(c: _Compiler, item: Any, field: FieldPath, number: int, names: se
                                                  language="en"))
     c.add(node, VLMS + "statedIn", c.publication)
     cites = data.get("cites", [])
-    for i, ref in enumerate(_list(cites, (*field, "cites"))):
+    for i, ref in enumerate(as_list(cites, (*field, "cites"))):
         where = (*field, "cites", i) if isinstance(cites, list) else (*field, "cites")
         number_text = str(_integer(ref, where, low=1, hint="write the reference numbers "
                                                              "printed in the source, e.g. [1, 3]"))
         c.add(node, VLMS + "citesReference", _literal(number_text, "integer"))
     about = data.get("about", [])
-    for i, word in enumerate(_list(about, (*field, "about"))):
+    for i, word in enumerate(as_list(about, (*field, "about"))):
         where = (*field, "about", i) if isinstance(about, list) else (*field, "about")
         c.add(node, _ABOUT.value, ox.NamedNode(c.term(word, where).iri))
     if "count" in data:
         _count(c, node, data["count"], (*field, "count"))
     figures = data.get("figures", [])
-    for i, figure in enumerate(_list(figures, (*field, "figures"))):
+    for i, figure in enumerate(as_list(figures, (*field, "figures"))):
         _figure(c, node, figure, (*field, "figures", i), f"{node.value}-figure-{i + 1}")
     c.provenance(node, data, field)
 
@@ -326,7 +332,7 @@ def _kind(data: dict[str, Any], field: FieldPath) -> str:
 
 
 def _count(c: _Compiler, node: ox.NamedNode, value: Any, field: FieldPath) -> None:
-    data = _mapping(value, field, _COUNT_KEYS)
+    data = as_mapping(value, field, _COUNT_KEYS)
     if "cases" not in data:
         raise SheetError("the count gives no number of 'cases'", field=field,
                          hint="write count: {cases: 300, comparator: less than}")
@@ -361,7 +367,7 @@ def _count_word(c: _Compiler, word: str, field: FieldPath) -> tuple[str, str]:
 
 def _figure(c: _Compiler, statement: ox.NamedNode, value: Any, field: FieldPath,
             iri: str) -> None:
-    data = _mapping(value, field, FIGURE_KEYS)
+    data = as_mapping(value, field, FIGURE_KEYS)
     figure = ox.NamedNode(iri)
     c.add(statement, VLMS + "hasPooledFigure", figure)
     c.add(figure, str(_RDF_TYPE.value), ox.NamedNode(VLMS + "PooledFigure"))
@@ -372,11 +378,11 @@ def _figure(c: _Compiler, statement: ox.NamedNode, value: Any, field: FieldPath,
                               "graft occlusion)")
     c.add(figure, VLMS + "endpoint",
           ox.NamedNode(c.value(data["endpoint"], "EndpointValues", (*field, "endpoint"))))
-    population = _mapping(data.get("population", {}), (*field, "population"), _POPULATION_KEYS)
+    population = as_mapping(data.get("population", {}), (*field, "population"), _POPULATION_KEYS)
     for key, prop, kind in (("vessel", "populationSite", "anatomy"),
                             ("treatment", "populationTreatment", "procedure")):
         words = population.get(key, [])
-        for i, word in enumerate(_list(words, (*field, "population", key))):
+        for i, word in enumerate(as_list(words, (*field, "population", key))):
             where = (*field, "population", key, *((i,) if isinstance(words, list) else ()))
             c.add(figure, VLMS + prop, ox.NamedNode(c.term(word, where, kind).iri))
     if "sample size" in data:
@@ -493,22 +499,6 @@ def _years(value: Any, field: FieldPath) -> Decimal:
 
 
 # --- plain values ------------------------------------------------------------------------------
-
-def _mapping(value: Any, field: FieldPath, keys: Sequence[str]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        where = f"'{field[-1]}'" if field and isinstance(field[-1], str) else "this item"
-        raise SheetError(f"{where} should be a mapping of 'key: value' lines, found "
-                         f"{type(value).__name__}", field=field,
-                         hint="allowed keys: " + ", ".join(keys))
-    check_keys(value, keys, field)
-    return value
-
-
-def _list(value: Any, field: FieldPath) -> list[Any]:
-    if value is None:
-        raise SheetError("the value is empty", field=field,
-                         hint="give a value or leave the key out (left out = not reported)")
-    return value if isinstance(value, list) else [value]
 
 
 def _text(value: Any, field: FieldPath, *, numbers: bool = False) -> str:
