@@ -580,19 +580,19 @@ def _size(c: _Compiler, tumour: ox.NamedNode, item: Any, field: FieldPath) -> No
 
 
 def _pathology(c: _Compiler) -> ox.NamedNode:
-    node = ox.NamedNode(c.base + "pathology")
-    if node.value not in c.events:
-        c.names.add("pathology")
-        c.typed(node, "PathologyProcedure", OBO + "OBI_0002564")
-        c.event(node, 75)
-    return node
+    return _pathology_event(c, "pathology", "OBI_0002564")
 
 
 def _ihc(c: _Compiler) -> ox.NamedNode:
-    node = ox.NamedNode(c.base + "immunohistochemistry")
+    return _pathology_event(c, "immunohistochemistry", "NCIT_C23020")
+
+
+def _pathology_event(c: _Compiler, name: str, code: str) -> ox.NamedNode:
+    """The case's one pathology procedure ``name`` (of class ``code``), made at first use."""
+    node = ox.NamedNode(c.base + name)
     if node.value not in c.events:
-        c.names.add("immunohistochemistry")
-        c.typed(node, "PathologyProcedure", OBO + "NCIT_C23020")
+        c.names.add(name)
+        c.typed(node, "PathologyProcedure", OBO + code)
         c.event(node, 75)
     return node
 
