@@ -8,8 +8,8 @@ The set-up, which the README's Virtuoso section repeats for a lasting server:
   refusal of a query on its estimated time (``MaxQueryCostEstimationTime = 0``);
 * Virtuoso's own graphs (``virtrdf:``, ``ldp:``, the service description, ``DAV/``) stay
   readable: hidden in the group of private graphs they slowed ``cohort`` fourfold (README,
-  "OpenLink Virtuoso"); the stored queries and :meth:`~kg.store.Store.graph_sizes` read
-  only the project's graphs;
+  "OpenLink Virtuoso"); the stored queries give the same rows with them present, and
+  :meth:`~kg.store.Store.graph_sizes` counts only the project's graphs;
 * ``dba`` gets the ``SPARQL_UPDATE`` role, and writes through the Graph Store endpoint
   ``/sparql-graph-crud-auth`` (HTTP Digest).
 
